@@ -1,0 +1,109 @@
+// Package database opens the forum's database from a URL: PostgreSQL for
+// production, an embedded SQLite file (pure Go, no cgo) by default.
+package database
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"hiroba/migrations"
+)
+
+// DefaultSQLitePath is where the forum keeps its data when no database is
+// configured, so that `go run .` works on a fresh machine.
+const DefaultSQLitePath = "data/hiroba.db"
+
+// Open connects to the database named by rawURL: empty for the default
+// SQLite file, "sqlite:PATH" for another file, "postgres://…" for PostgreSQL.
+// It returns the dialect name the migrations use.
+func Open(rawURL string) (*gorm.DB, string, error) {
+	cfg := &gorm.Config{
+		Logger:  logger.Discard,
+		NowFunc: func() time.Time { return time.Now().UTC() },
+		// Writes that touch several rows run in explicit transactions; the
+		// implicit one GORM wraps around each single insert is wasted work.
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+	}
+	switch {
+	case rawURL == "" || strings.HasPrefix(rawURL, "sqlite:"):
+		path := strings.TrimPrefix(rawURL, "sqlite:")
+		if path == "" {
+			path = DefaultSQLitePath
+		}
+		db, err := openSQLite(path, cfg)
+		return db, migrations.SQLite, err
+	case strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://"):
+		db, err := gorm.Open(postgres.Open(rawURL), cfg)
+		if err != nil {
+			return nil, "", fmt.Errorf("database: open postgres: %w", err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, "", err
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		return db, migrations.Postgres, nil
+	default:
+		return nil, "", fmt.Errorf("database: unsupported database URL (want empty, sqlite:PATH or postgres://…)")
+	}
+}
+
+func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
+	if path != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("database: create folder for %s: %w", path, err)
+		}
+	}
+	// WAL lets readers run beside the writer; busy_timeout makes a second
+	// writer wait instead of failing; immediate transactions take the write
+	// lock up front, so two writers never deadlock upgrading a read lock.
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	db, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database: open sqlite %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(8)
+	sqlDB.SetMaxIdleConns(8)
+	return db, nil
+}
+
+// Migrate applies the migrations the database lacks.
+func Migrate(ctx context.Context, db *gorm.DB, dialect string) ([]int, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	return migrations.Apply(ctx, sqlDB, dialect)
+}
+
+// Close releases the connections.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}

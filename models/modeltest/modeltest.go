@@ -1,0 +1,145 @@
+// Package modeltest gives tests real, freshly migrated databases: a SQLite
+// file in a temporary folder, and a PostgreSQL schema of its own per test.
+package modeltest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"hiroba/migrations"
+	"hiroba/models"
+	"hiroba/models/database"
+)
+
+// DefaultPostgresURL is used when HIROBA_TEST_POSTGRES_URL is not set.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// Dialects lists the databases every store test runs on.
+var Dialects = []string{migrations.SQLite, migrations.Postgres}
+
+// Open returns a migrated database of the dialect, dropped when the test
+// ends. Without a reachable PostgreSQL the test is skipped with the reason,
+// unless CI=true, where a missing database is a failure.
+func Open(t testing.TB, dialect string) (*gorm.DB, string) {
+	t.Helper()
+	var db *gorm.DB
+	switch dialect {
+	case migrations.SQLite:
+		var err error
+		db, _, err = database.Open("sqlite:" + t.TempDir() + "/test.db")
+		if err != nil {
+			t.Fatal(err)
+		}
+	case migrations.Postgres:
+		db = openPostgresSchema(t)
+	default:
+		t.Fatalf("unknown dialect %q", dialect)
+	}
+	t.Cleanup(func() { _ = database.Close(db) })
+	if _, err := database.Migrate(context.Background(), db, dialect); err != nil {
+		t.Fatal(err)
+	}
+	return db, dialect
+}
+
+// Store returns a Store over a fresh database with the default categories.
+func Store(t testing.TB, dialect string) *models.Store {
+	t.Helper()
+	db, d := Open(t, dialect)
+	s := models.NewStore(db, d)
+	if err := s.EnsureDefaultCategories(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// PostgresURL is the server tests use.
+func PostgresURL() string {
+	if u := os.Getenv("HIROBA_TEST_POSTGRES_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// RequirePostgres skips (or, under CI, fails) when PostgreSQL is unreachable.
+func RequirePostgres(t testing.TB) {
+	t.Helper()
+	db, _, err := database.Open(PostgresURL())
+	if err == nil {
+		err = pingAndClose(db)
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is required under CI but unreachable at %s: %v", redact(PostgresURL()), err)
+		}
+		t.Skipf("PostgreSQL unreachable at %s (set HIROBA_TEST_POSTGRES_URL): %v", redact(PostgresURL()), err)
+	}
+}
+
+func pingAndClose(db *gorm.DB) error {
+	defer database.Close(db)
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Ping()
+}
+
+func openPostgresSchema(t testing.TB) *gorm.DB {
+	t.Helper()
+	db, _, err := database.Open(PostgresSchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// PostgresSchemaURL makes an empty schema for one test, dropped when it ends,
+// and returns a URL that puts it first on the search path, so the real
+// migrations build it from nothing.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
+	RequirePostgres(t)
+	admin, _, err := database.Open(PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close(admin)
+	buf := make([]byte, 6)
+	_, _ = rand.Read(buf)
+	schema := "t_" + hex.EncodeToString(buf)
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin, _, err := database.Open(PostgresURL())
+		if err != nil {
+			return
+		}
+		defer database.Close(admin)
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, err := url.Parse(PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return strings.Replace(u.Redacted(), u.RawQuery, "…", 1)
+}

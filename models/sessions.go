@@ -1,0 +1,59 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// CreateSession signs a user in and returns the token for the cookie. Only
+// its hash is stored.
+func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	sess := Session{TokenHash: hashToken(token), UserID: userID, ExpiresAt: time.Now().Add(ttl).UTC()}
+	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
+		return "", fmt.Errorf("models: create session: %w", err)
+	}
+	return token, nil
+}
+
+// SessionUser returns the user a session token belongs to, ErrNotFound when
+// the token is unknown or expired.
+func (s *Store) SessionUser(ctx context.Context, token string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).
+		Joins("JOIN sessions ON sessions.user_id = users.id").
+		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), time.Now().UTC()).
+		Take(&u).Error
+	if err != nil {
+		return User{}, notFound(err, "session")
+	}
+	return u, nil
+}
+
+// DeleteSession signs a browser out; the token is worthless afterwards.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	if err := s.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Delete(&Session{}).Error; err != nil {
+		return fmt.Errorf("models: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes sessions past their expiry.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expires_at <= ?", time.Now().UTC()).Delete(&Session{})
+	return res.RowsAffected, res.Error
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

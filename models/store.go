@@ -1,0 +1,56 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"hiroba/models/markdown"
+)
+
+// Errors handlers map to responses with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// Store runs every query of the forum. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+	md      *markdown.Renderer
+}
+
+// NewStore wraps an open database of the given dialect ("postgres" or "sqlite").
+func NewStore(db *gorm.DB, dialect string) *Store {
+	return &Store{db: db, dialect: dialect, md: markdown.New()}
+}
+
+// Dialect names the database the store runs on.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Tx runs fn in one transaction: everything fn does through the store it is
+// given commits together or not at all.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(&Store{db: db, dialect: s.dialect, md: s.md})
+	})
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+func notFound(err error, what string, args ...any) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("models: %s: %w", fmt.Sprintf(what, args...), ErrNotFound)
+	}
+	return fmt.Errorf("models: %s: %w", fmt.Sprintf(what, args...), err)
+}

@@ -1,0 +1,157 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"gorm.io/gorm"
+)
+
+// PostsPerPage is how many posts a thread page shows. Page URLs stay stable
+// because a post's page follows from its position alone.
+const PostsPerPage = 50
+
+// NewThread is a question as the composer submits it, already validated.
+type NewThread struct {
+	UserID     int64
+	CategoryID int64
+	Title      string
+	Body       string
+}
+
+// CreateThread stores a thread with its first post, and counts it in its
+// category, in one transaction.
+func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) {
+	html, err := s.md.Render(in.Body)
+	if err != nil {
+		return Thread{}, fmt.Errorf("models: render question: %w", err)
+	}
+	now := time.Now().UTC()
+	th := Thread{
+		CategoryID: in.CategoryID, UserID: in.UserID, Title: in.Title, Slug: Slugify(in.Title),
+		PostCount: 1, LastPostedAt: now, LastPosterID: in.UserID, CreatedAt: now, UpdatedAt: now,
+	}
+	err = s.Tx(ctx, func(tx *Store) error {
+		if err := tx.db.Omit("Category", "User", "LastPoster").Create(&th).Error; err != nil {
+			return err
+		}
+		post := Post{ThreadID: th.ID, UserID: in.UserID, Position: 1, Source: in.Body, HTML: html, CreatedAt: now, UpdatedAt: now}
+		if err := tx.db.Omit("User", "Thread").Create(&post).Error; err != nil {
+			return err
+		}
+		res := tx.db.Exec(`UPDATE categories SET thread_count = thread_count + 1 WHERE id = ?`, in.CategoryID)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+	if err != nil {
+		return Thread{}, fmt.Errorf("models: create thread: %w", err)
+	}
+	return th, nil
+}
+
+// ThreadFilter selects a list of threads.
+type ThreadFilter struct {
+	CategoryID int64 // 0: every category
+	UserID     int64 // 0: every author
+	Page       int
+	PerPage    int
+}
+
+// ThreadList is one page of threads, most recently active first.
+type ThreadList struct {
+	Threads []Thread
+	Pagination
+}
+
+// Threads lists threads by last activity with their category, author and
+// last poster, in one query plus a count.
+func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error) {
+	page, per := clampPage(f.Page, f.PerPage)
+	list := ThreadList{Pagination: Pagination{Page: page, PerPage: per}}
+	q := s.db.WithContext(ctx).Model(&Thread{})
+	if f.CategoryID != 0 {
+		q = q.Where("threads.category_id = ?", f.CategoryID)
+	}
+	if f.UserID != 0 {
+		q = q.Where("threads.user_id = ?", f.UserID)
+	}
+	if err := q.Session(&gorm.Session{}).Count(&list.TotalItems).Error; err != nil {
+		return ThreadList{}, fmt.Errorf("models: count threads: %w", err)
+	}
+	err := q.Joins("Category").Joins("User").Joins("LastPoster").
+		Order("threads.last_posted_at DESC, threads.id DESC").
+		Limit(per).Offset(list.offset()).Find(&list.Threads).Error
+	if err != nil {
+		return ThreadList{}, fmt.Errorf("models: list threads: %w", err)
+	}
+	return list, nil
+}
+
+// ThreadView is one page of a thread.
+type ThreadView struct {
+	Thread Thread
+	Posts  []Post
+	Pagination
+}
+
+// ThreadPage loads a thread and one page of its posts, in two queries.
+func (s *Store) ThreadPage(ctx context.Context, id int64, page int) (ThreadView, error) {
+	var v ThreadView
+	db := s.db.WithContext(ctx)
+	if err := db.Joins("Category").Joins("User").Where("threads.id = ?", id).Take(&v.Thread).Error; err != nil {
+		return ThreadView{}, notFound(err, "thread %d", id)
+	}
+	page, _ = clampPage(page, PostsPerPage)
+	v.Pagination = Pagination{Page: page, PerPage: PostsPerPage, TotalItems: int64(v.Thread.PostCount)}
+	if page > v.TotalPages() {
+		return ThreadView{}, fmt.Errorf("models: thread %d page %d: %w", id, page, ErrNotFound)
+	}
+	first := (page-1)*PostsPerPage + 1
+	err := db.Joins("User").
+		Where("posts.thread_id = ? AND posts.position BETWEEN ? AND ?", id, first, first+PostsPerPage-1).
+		Order("posts.position").Find(&v.Posts).Error
+	if err != nil {
+		return ThreadView{}, fmt.Errorf("models: posts of thread %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// PageOfPosition is the thread page a post at a position appears on.
+func PageOfPosition(position int) int {
+	if position < 1 {
+		return 1
+	}
+	return (position-1)/PostsPerPage + 1
+}
+
+// Slugify makes the readable part of a thread URL from its title. Letters of
+// any script are kept, so Japanese titles give Japanese slugs.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	n := 0
+	for _, r := range strings.ToLower(title) {
+		if n >= 60 {
+			break
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+			n++
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+			n++
+		}
+	}
+	slug := strings.Trim(b.String(), "-")
+	if slug == "" {
+		return "thread"
+	}
+	return slug
+}
