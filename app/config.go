@@ -1,0 +1,106 @@
+// Package app assembles the forum: configuration, the database, the Fiber
+// application with its middleware and routes, and the server's lifecycle.
+package app
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Config is everything the forum reads from its environment. Every field has
+// an environment variable (documented in README.md); flags may override.
+type Config struct {
+	Addr          string // HIROBA_ADDR
+	BaseURL       string // HIROBA_BASE_URL
+	DatabaseURL   string // HIROBA_DATABASE_URL
+	SessionSecret string // HIROBA_SESSION_SECRET
+	SiteName      string // HIROBA_SITE_NAME
+
+	GitHubKey, GitHubSecret string // HIROBA_GITHUB_KEY, HIROBA_GITHUB_SECRET
+	GoogleKey, GoogleSecret string // HIROBA_GOOGLE_KEY, HIROBA_GOOGLE_SECRET
+	OIDCIssuer              string // HIROBA_OIDC_ISSUER
+	OIDCClientID            string // HIROBA_OIDC_CLIENT_ID
+	OIDCClientSecret        string // HIROBA_OIDC_CLIENT_SECRET
+	OIDCName                string // HIROBA_OIDC_NAME
+
+	HelpCenterURL string // HIROBA_HELP_URL
+	StatusURL     string // HIROBA_STATUS_URL
+	ContactURL    string // HIROBA_CONTACT_URL
+
+	LogLevel string // HIROBA_LOG_LEVEL
+}
+
+// LoadConfig reads the environment through getenv, then the flags in args.
+func LoadConfig(getenv func(string) string, args []string) (Config, error) {
+	env := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:             env("HIROBA_ADDR", "127.0.0.1:8080"),
+		BaseURL:          env("HIROBA_BASE_URL", ""),
+		DatabaseURL:      env("HIROBA_DATABASE_URL", ""),
+		SessionSecret:    env("HIROBA_SESSION_SECRET", ""),
+		SiteName:         env("HIROBA_SITE_NAME", "Hiroba"),
+		GitHubKey:        env("HIROBA_GITHUB_KEY", ""),
+		GitHubSecret:     env("HIROBA_GITHUB_SECRET", ""),
+		GoogleKey:        env("HIROBA_GOOGLE_KEY", ""),
+		GoogleSecret:     env("HIROBA_GOOGLE_SECRET", ""),
+		OIDCIssuer:       env("HIROBA_OIDC_ISSUER", ""),
+		OIDCClientID:     env("HIROBA_OIDC_CLIENT_ID", ""),
+		OIDCClientSecret: env("HIROBA_OIDC_CLIENT_SECRET", ""),
+		OIDCName:         env("HIROBA_OIDC_NAME", "OpenID Connect"),
+		HelpCenterURL:    env("HIROBA_HELP_URL", ""),
+		StatusURL:        env("HIROBA_STATUS_URL", ""),
+		ContactURL:       env("HIROBA_CONTACT_URL", ""),
+		LogLevel:         env("HIROBA_LOG_LEVEL", "info"),
+	}
+	fs := flag.NewFlagSet("hiroba", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (HIROBA_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the site (HIROBA_BASE_URL)")
+	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "database URL (HIROBA_DATABASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if _, err := url.Parse(c.BaseURL); err != nil {
+		return Config{}, fmt.Errorf("app: HIROBA_BASE_URL: %w", err)
+	}
+	return c, nil
+}
+
+// Loopback reports whether the address only accepts connections from this
+// machine. An empty host (":8080") listens everywhere, so it is not loopback.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// AnyProvider reports whether an OAuth provider is configured.
+func (c Config) AnyProvider() bool {
+	return (c.GitHubKey != "" && c.GitHubSecret != "") ||
+		(c.GoogleKey != "" && c.GoogleSecret != "") ||
+		(c.OIDCIssuer != "" && c.OIDCClientID != "")
+}
+
+// DevSignIn is on only without providers and on a loopback address: the
+// one combination where nobody but the person at this machine can use it.
+func (c Config) DevSignIn() bool { return !c.AnyProvider() && Loopback(c.Addr) }
+
+// HTTPS reports whether the public address is https, so cookies are Secure.
+func (c Config) HTTPS() bool { return strings.HasPrefix(c.BaseURL, "https://") }

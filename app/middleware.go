@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+)
+
+// contentSecurityPolicy allows no inline script and nothing from elsewhere
+// but images (avatars and images in posts, over https).
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' https: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+const requestTimeout = 15 * time.Second
+
+func useMiddleware(app *fiber.App, log *slog.Logger) {
+	app.Use(requestid.New())
+	app.Use(requestLog(log))
+	app.Use(recover.New())
+	app.Use(securityHeaders)
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(withDeadline)
+}
+
+// withDeadline gives each request a context that ends, so no query outlives
+// the request that asked for it by long.
+func withDeadline(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", contentSecurityPolicy)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	return c.Next()
+}
+
+func requestLog(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		if err != nil {
+			// Let the error handler set the real status before we log it.
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				_ = c.SendStatus(fiber.StatusInternalServerError)
+			}
+		}
+		if log.Enabled(context.Background(), slog.LevelInfo) {
+			id, _ := c.Locals("requestid").(string)
+			log.LogAttrs(context.Background(), slog.LevelInfo, "request",
+				slog.String("id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+				slog.Int("status", c.Response().StatusCode()), slog.Duration("duration", time.Since(start)))
+		}
+		return nil
+	}
+}

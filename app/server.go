@@ -1,0 +1,153 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+
+	"hiroba/handlers"
+	"hiroba/models"
+	"hiroba/models/database"
+	"hiroba/public"
+	"hiroba/views"
+)
+
+// Server is one running forum: its database and its HTTP application.
+type Server struct {
+	cfg   Config
+	log   *slog.Logger
+	db    *gorm.DB
+	Store *models.Store
+	App   *fiber.App
+}
+
+// New opens the database, brings its schema up to date, makes sure the
+// default categories exist, and builds the application.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	db, dialect, err := database.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if applied, err := database.Migrate(ctx, db, dialect); err != nil {
+		database.Close(db)
+		return nil, err
+	} else if len(applied) > 0 {
+		log.Info("database migrated", slog.String("dialect", dialect), slog.Any("versions", applied))
+	}
+	store := models.NewStore(db, dialect)
+	if err := store.EnsureDefaultCategories(ctx); err != nil {
+		database.Close(db)
+		return nil, err
+	}
+	app, err := newApp(cfg, store, log)
+	if err != nil {
+		database.Close(db)
+		return nil, err
+	}
+	return &Server{cfg: cfg, log: log, db: db, Store: store, App: app}, nil
+}
+
+func newApp(cfg Config, store *models.Store, log *slog.Logger) (*fiber.App, error) {
+	assets, err := public.Load()
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := views.New(assets)
+	if err != nil {
+		return nil, err
+	}
+	catalog, err := views.NewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	secret := []byte(cfg.SessionSecret)
+	if len(secret) == 0 {
+		// Sessions live in the database and survive this; only forms that
+		// were open across a restart need a reload. Set the secret when
+		// running more than one instance.
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret)
+		log.Warn("HIROBA_SESSION_SECRET is not set: using a random one for this process")
+	}
+	devSignIn := cfg.DevSignIn()
+	if devSignIn {
+		log.Warn("development sign-in is on: no OAuth provider is configured and the server listens on loopback", slog.String("addr", cfg.Addr))
+	}
+	h := handlers.New(store, renderer, catalog, assets, handlers.Config{
+		SiteName:      cfg.SiteName,
+		Help:          views.HelpLinks{HelpCenter: cfg.HelpCenterURL, Status: cfg.StatusURL, ContactForm: cfg.ContactURL},
+		DevSignIn:     devSignIn,
+		SecureCookies: cfg.HTTPS(),
+		Secret:        secret,
+		Providers:     Providers(cfg),
+	}, log)
+
+	app := fiber.New(fiber.Config{
+		AppName:               "hiroba",
+		DisableStartupMessage: true,
+		ErrorHandler:          h.ErrorHandler,
+		BodyLimit:             2 << 20,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ReadBufferSize:        16 << 10,
+	})
+	useMiddleware(app, log)
+	h.Register(app)
+	return app, nil
+}
+
+// Run serves until ctx is cancelled, then stops accepting connections and
+// lets requests in flight finish.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen on %s: %w", s.cfg.Addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on a listener the caller opened.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", s.cfg.BaseURL))
+	errc := make(chan error, 1)
+	go func() { errc <- s.App.Listener(ln) }()
+	go s.sweepSessions(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	if err := s.App.ShutdownWithTimeout(20 * time.Second); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Close releases the database.
+func (s *Server) Close() error { return database.Close(s.db) }
+
+func (s *Server) sweepSessions(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := s.Store.DeleteExpiredSessions(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Warn("sweep sessions", slog.Any("error", err))
+		} else if n > 0 {
+			s.log.Info("swept expired sessions", slog.Int64("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

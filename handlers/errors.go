@@ -1,0 +1,56 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hiroba/models"
+	"hiroba/views"
+)
+
+var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
+
+// ErrorHandler renders every error as a page in the site's layout. The text
+// of an internal error is logged with the request id and never shown.
+func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
+	status, msgID := fiber.StatusInternalServerError, "error.server"
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, errCSRF):
+		status, msgID = fiber.StatusForbidden, "error.csrf"
+	case errors.Is(err, models.ErrNotFound):
+		status, msgID = fiber.StatusNotFound, "error.not_found"
+	case errors.As(err, &fe):
+		status = fe.Code
+		switch {
+		case fe.Code == fiber.StatusNotFound || fe.Code == fiber.StatusMethodNotAllowed:
+			status, msgID = fiber.StatusNotFound, "error.not_found"
+		case fe.Code == fiber.StatusForbidden:
+			msgID = "error.forbidden"
+		case fe.Code == fiber.StatusRequestEntityTooLarge:
+			msgID = "error.too_large"
+		case fe.Code == fiber.StatusServiceUnavailable:
+			msgID = "error.unavailable"
+		case fe.Code >= 400 && fe.Code < 500:
+			msgID = "error.bad_request"
+		}
+	}
+	if status >= 500 {
+		h.log.Error("request failed", slog.String("request_id", requestID(c)),
+			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
+	}
+	b := h.base(c, "")
+	b.Title = b.T(msgID)
+	if rerr := h.render(c, status, views.Error, views.ErrorData{Base: b, Status: status, Message: b.T(msgID)}); rerr != nil {
+		h.log.Error("render error page", slog.Any("error", rerr))
+		return c.Status(status).SendString(b.T(msgID))
+	}
+	return nil
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals("requestid").(string)
+	return id
+}

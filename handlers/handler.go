@@ -1,0 +1,112 @@
+// Package handlers turns HTTP requests into Store calls and rendered pages.
+// Each file holds one resource; a handler parses its input, validates it,
+// makes one Store call and renders or redirects. No SQL lives here.
+package handlers
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/markbates/goth"
+
+	"hiroba/models"
+	"hiroba/public"
+	"hiroba/views"
+)
+
+// AuthProvider is one configured way to sign in. Load builds the goth
+// provider on first use: an OpenID Connect provider fetches its issuer's
+// discovery document, which must not stop the forum from starting.
+type AuthProvider struct {
+	ID    string
+	Label string
+	Load  func() (goth.Provider, error)
+}
+
+// Config is what the handlers need to know about the site.
+type Config struct {
+	SiteName      string
+	Help          views.HelpLinks
+	DevSignIn     bool   // only ever true on a loopback address; see app
+	SecureCookies bool   // set when the site is served over https
+	Secret        []byte // signs the CSRF and sign-in cookies
+	SessionTTL    time.Duration
+	Providers     []AuthProvider
+}
+
+// Handler serves every page of the forum.
+type Handler struct {
+	store   *models.Store
+	views   *views.Renderer
+	catalog *views.Catalog
+	assets  *public.Assets
+	cfg     Config
+	log     *slog.Logger
+}
+
+// New builds the handlers over their dependencies.
+func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets *public.Assets, cfg Config, log *slog.Logger) *Handler {
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 30 * 24 * time.Hour
+	}
+	return &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log}
+}
+
+// Register mounts the middleware that needs the handlers' state, and every route.
+func (h *Handler) Register(app *fiber.App) {
+	app.Get(public.Prefix+"*", h.serveAsset)
+	app.Get("/healthz", h.healthz)
+	app.Get("/readyz", h.readyz)
+
+	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF)
+
+	app.Get("/", h.showHome)
+	app.Get("/c/:slug", h.showCategory)
+	app.Get("/t/:id<int>", h.redirectThread)
+	app.Get("/t/:id<int>/:slug", h.showThread)
+	app.Post("/t/:id<int>/replies", h.createReply)
+	app.Get("/new", h.newThread)
+	app.Post("/new", h.createThread)
+	app.Post("/preview", h.preview)
+	app.Get("/u/:username", h.showUser)
+	app.Get("/lang/:lang", h.setLanguage)
+
+	app.Get("/login", h.showLogin)
+	app.Post("/logout", h.signOut)
+	app.Get("/auth/dev", h.showLogin)
+	app.Post("/auth/dev", h.devSignIn)
+	app.Get("/auth/:provider", h.beginAuth)
+	app.Get("/auth/:provider/callback", h.finishAuth)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+// render writes a page with a status.
+func (h *Handler) render(c *fiber.Ctx, status int, page views.Page, data any) error {
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return h.views.Render(c, page, data)
+}
+
+// base fills what every page shows.
+func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
+	b := views.Base{
+		Translator: h.catalog.In(language(c)),
+		Title:      title,
+		SiteName:   h.cfg.SiteName,
+		User:       currentUser(c),
+		Path:       c.OriginalURL(),
+		Help:       h.cfg.Help,
+		DevSignIn:  h.cfg.DevSignIn,
+		Now:        time.Now(),
+	}
+	if b.User != nil {
+		b.CSRFToken = h.csrfToken(c)
+	}
+	if flash := c.Cookies(flashCookie); flash != "" {
+		b.Flash = b.T(flash)
+		c.ClearCookie(flashCookie)
+	}
+	return b
+}

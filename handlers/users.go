@@ -1,0 +1,32 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"hiroba/models"
+	"hiroba/views"
+)
+
+// showUser shows a profile: the user's questions and their replies.
+func (h *Handler) showUser(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	name, err := urlParam(c, "username")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	u, err := h.store.UserByUsername(ctx, name)
+	if err != nil {
+		return err
+	}
+	threads, err := h.store.Threads(ctx, models.ThreadFilter{UserID: u.ID, PerPage: 20})
+	if err != nil {
+		return err
+	}
+	replies, pages, err := h.store.UserPosts(ctx, u.ID, pageNumber(c), 20)
+	if err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, views.Profile, views.ProfileData{
+		Base: h.base(c, u.DisplayName()), Profile: u, Threads: threads, Replies: replies, RepliesOf: pages,
+	})
+}

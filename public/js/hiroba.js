@@ -1,0 +1,31 @@
+// Progressive enhancement only: every page works without this file.
+// Preview buttons fetch the rendered markdown instead of reloading the page.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("form[data-preview] button[value=preview]");
+    if (!button || !window.fetch) return;
+    var form = button.form;
+    var body = form.querySelector("textarea[name=body]");
+    var token = form.querySelector("input[name=_csrf]");
+    if (!body || !token) return;
+    ev.preventDefault();
+    var data = new URLSearchParams();
+    data.set("_csrf", token.value);
+    data.set("body", body.value);
+    fetch("/preview", { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (res) { if (!res.ok) throw new Error(res.status); return res.text(); })
+      .then(function (html) {
+        var box = form.querySelector(".preview");
+        if (!box) {
+          box = document.createElement("section");
+          box.className = "preview";
+          box.setAttribute("aria-live", "polite");
+          form.querySelector(".actions").before(box);
+        }
+        // The server sanitized this HTML with the same policy as a stored post.
+        box.innerHTML = html;
+      })
+      .catch(function () { form.requestSubmit ? form.requestSubmit(button) : form.submit(); });
+  });
+})();

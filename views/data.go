@@ -1,0 +1,154 @@
+package views
+
+import (
+	"fmt"
+	"html/template"
+	"time"
+
+	"hiroba/models"
+)
+
+// HelpLinks are the official channels for what only the vendor can do.
+type HelpLinks struct {
+	HelpCenter  string
+	Status      string
+	ContactForm string
+}
+
+// Base is what every page needs: who is looking, in which language, and the
+// notices the site always shows.
+type Base struct {
+	Translator
+	Title     string
+	SiteName  string
+	User      *models.User
+	CSRFToken string
+	Path      string // the current path with its query, for "come back here" links
+	Help      HelpLinks
+	DevSignIn bool
+	Flash     string
+	Now       time.Time
+}
+
+// SignedIn reports whether a user is looking.
+func (b Base) SignedIn() bool { return b.User != nil }
+
+// OtherLanguages lists the languages the footer offers to switch to.
+func (b Base) OtherLanguages() []string {
+	var out []string
+	for _, l := range Languages {
+		if l != b.lang {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Time renders a moment as a relative, localized time with the exact date
+// in a tooltip and a machine-readable attribute.
+func (b Base) Time(t time.Time) template.HTML {
+	exact := b.Date(t)
+	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
+		t.UTC().Format(time.RFC3339), template.HTMLEscapeString(exact), template.HTMLEscapeString(b.Ago(t))))
+}
+
+// Ago says how long ago a moment was, in the page's language.
+func (b Base) Ago(t time.Time) string {
+	now := b.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return b.T("time.just_now")
+	case d < time.Hour:
+		return b.T("time.minutes_ago", "Count", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return b.T("time.hours_ago", "Count", int(d/time.Hour))
+	case d < 30*24*time.Hour:
+		return b.T("time.days_ago", "Count", int(d/(24*time.Hour)))
+	default:
+		return b.Date(t)
+	}
+}
+
+// Date is a full date and time in the page's language, in UTC.
+func (b Base) Date(t time.Time) string {
+	t = t.UTC()
+	if b.lang == "ja" {
+		return t.Format("2006年1月2日 15:04 UTC")
+	}
+	return t.Format("Jan 2, 2006 15:04 UTC")
+}
+
+// ListData fills the home page and a category page.
+type ListData struct {
+	Base
+	Categories []models.Category
+	Category   *models.Category
+	List       models.ThreadList
+	ListPath   string
+}
+
+// ThreadData fills a thread page.
+type ThreadData struct {
+	Base
+	View  models.ThreadView
+	Reply PostForm
+}
+
+// PostForm is what a user typed into a composer, with the reason beside
+// each field that was refused, so nothing typed is lost.
+type PostForm struct {
+	CategoryID int64
+	Title      string
+	Body       string
+	Errors     map[string]string
+	Preview    template.HTML
+}
+
+// ComposeData fills the new-question page.
+type ComposeData struct {
+	Base
+	Categories []models.Category
+	Form       PostForm
+}
+
+// ProfileData fills a user's page.
+type ProfileData struct {
+	Base
+	Profile   models.User
+	Threads   models.ThreadList
+	Replies   []models.Post
+	RepliesOf models.Pagination
+}
+
+// ProviderLink is one way to sign in.
+type ProviderLink struct {
+	ID    string
+	Label string
+}
+
+// LoginData fills the sign-in page.
+type LoginData struct {
+	Base
+	Providers []ProviderLink
+	Dev       bool
+	Next      string
+	Username  string
+	Error     string
+}
+
+// ErrorData fills an error page.
+type ErrorData struct {
+	Base
+	Status  int
+	Message string
+}
+
+// PreviewData fills the preview fragment.
+type PreviewData struct {
+	Base
+	HTML template.HTML
+}

@@ -1,0 +1,144 @@
+package views
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// Languages the site speaks, the first being the fallback.
+var Languages = []string{"en", "ja"}
+
+// Catalog holds every visible string in every language. Strings with no
+// plural forms and no placeholders are looked up in a plain map, so a page
+// full of labels costs map reads, not template executions.
+type Catalog struct {
+	localizers map[string]*i18n.Localizer
+	plain      map[string]map[string]string
+	matcher    language.Matcher
+}
+
+// NewCatalog loads the embedded message files and checks that every language
+// has every message, so a missing translation fails start-up and tests.
+func NewCatalog() (*Catalog, error) {
+	bundle := i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{}}
+	ids := map[string][]string{}
+	var tags []language.Tag
+	for _, lang := range Languages {
+		name := path.Join("locales", lang+".json")
+		buf, err := localeFiles.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("views: %w", err)
+		}
+		file, err := bundle.ParseMessageFileBytes(buf, name)
+		if err != nil {
+			return nil, fmt.Errorf("views: parse %s: %w", name, err)
+		}
+		c.plain[lang] = map[string]string{}
+		for _, m := range file.Messages {
+			ids[lang] = append(ids[lang], m.ID)
+			if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" && !strings.Contains(m.Other, "{{") {
+				c.plain[lang][m.ID] = m.Other
+			}
+		}
+		c.localizers[lang] = i18n.NewLocalizer(bundle, lang)
+		tags = append(tags, language.MustParse(lang))
+	}
+	c.matcher = language.NewMatcher(tags)
+	if missing := missingIDs(ids); len(missing) > 0 {
+		return nil, fmt.Errorf("views: messages missing a translation: %s", strings.Join(missing, ", "))
+	}
+	return c, nil
+}
+
+func missingIDs(ids map[string][]string) []string {
+	all := map[string]int{}
+	for _, list := range ids {
+		for _, id := range list {
+			all[id]++
+		}
+	}
+	var missing []string
+	for id, n := range all {
+		if n != len(ids) {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+// Match picks the language for a request: the visitor's choice (cookie)
+// first, then the browser's Accept-Language, then English.
+func (c *Catalog) Match(choice, acceptLanguage string) string {
+	for _, l := range Languages {
+		if choice == l {
+			return l
+		}
+	}
+	if acceptLanguage == "" {
+		return Languages[0]
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return Languages[0]
+	}
+	_, i, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return Languages[0]
+	}
+	return Languages[i]
+}
+
+// Translator speaks one language.
+type Translator struct {
+	lang string
+	c    *Catalog
+}
+
+// In returns the translator for a language.
+func (c *Catalog) In(lang string) Translator { return Translator{lang: lang, c: c} }
+
+// Lang is the language code, for <html lang>.
+func (t Translator) Lang() string { return t.lang }
+
+// T translates a message. args are name/value pairs filling its placeholders;
+// a "Count" pair also picks the plural form.
+func (t Translator) T(id string, args ...any) string {
+	if t.c == nil {
+		return id
+	}
+	if len(args) == 0 {
+		if s, ok := t.c.plain[t.lang][id]; ok {
+			return s
+		}
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(args) > 0 {
+		data := make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			key := fmt.Sprint(args[i])
+			data[key] = args[i+1]
+			if key == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := t.c.localizers[t.lang].Localize(cfg)
+	if err != nil {
+		return id
+	}
+	return s
+}

@@ -1,0 +1,57 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"hiroba/models"
+)
+
+// ThreadPath is the canonical address of a thread.
+func ThreadPath(id int64, slug string) string {
+	return fmt.Sprintf("/t/%d/%s", id, url.PathEscape(slug))
+}
+
+// PostPath is the address of a post: the thread page it sits on and its anchor.
+func PostPath(threadID int64, slug string, position int, postID int64) string {
+	p := ThreadPath(threadID, slug)
+	if page := models.PageOfPosition(position); page > 1 {
+		p += fmt.Sprintf("?page=%d", page)
+	}
+	return p + fmt.Sprintf("#p%d", postID)
+}
+
+// PagePath adds a page number to a list's address; page 1 is the bare address.
+func PagePath(base string, page int) string {
+	if page <= 1 {
+		return base
+	}
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return fmt.Sprintf("%s%spage=%d", base, sep, page)
+}
+
+// UserPath is a profile's address.
+func UserPath(username string) string { return "/u/" + url.PathEscape(username) }
+
+// initial is the letter shown when a user has no avatar.
+func initial(name string) string {
+	for _, r := range strings.ToUpper(name) {
+		return string(r)
+	}
+	return "?"
+}
+
+// Pager is what the pagination partial needs.
+type Pager struct {
+	Translator
+	P    models.Pagination
+	Base string
+}
+
+func newPager(t Translator, p models.Pagination, base string) Pager {
+	return Pager{Translator: t, P: p, Base: base}
+}

@@ -1,0 +1,97 @@
+// Package views renders the forum's pages from html/template files embedded
+// in the binary. Templates are parsed once at start; a page that is missing
+// or fails to parse stops start-up, never a request.
+package views
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"sync"
+
+	"hiroba/public"
+)
+
+//go:embed templates/*.html templates/partials/*.html
+var templateFiles embed.FS
+
+// Page names a template.
+type Page string
+
+// The pages of the forum.
+const (
+	Home     Page = "home"
+	Thread   Page = "thread"
+	Compose  Page = "compose"
+	Profile  Page = "profile"
+	Login    Page = "login"
+	Error    Page = "error"
+	Preview  Page = "preview" // a fragment, without the layout
+)
+
+var pages = []Page{Home, Thread, Compose, Profile, Login, Error}
+
+// Renderer executes the parsed pages.
+type Renderer struct {
+	pages map[Page]*template.Template
+	bufs  sync.Pool
+}
+
+// New parses the layout, the partials and every page.
+func New(assets *public.Assets) (*Renderer, error) {
+	funcs := template.FuncMap{
+		"asset":      assets.URL,
+		"threadPath": ThreadPath,
+		"postPath":   PostPath,
+		"pagePath":   PagePath,
+		"userPath":   UserPath,
+		"initial":    initial,
+		"pager":      newPager,
+	}
+	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("views: parse layout: %w", err)
+	}
+	r := &Renderer{pages: map[Page]*template.Template{}}
+	r.bufs.New = func() any { return new(bytes.Buffer) }
+	for _, p := range pages {
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		t, err := clone.ParseFS(templateFiles, "templates/"+string(p)+".html")
+		if err != nil {
+			return nil, fmt.Errorf("views: parse page %s: %w", p, err)
+		}
+		r.pages[p] = t
+	}
+	frag, err := template.New("preview").Funcs(funcs).ParseFS(templateFiles, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r.pages[Preview] = frag
+	return r, nil
+}
+
+// Render writes a whole page. It renders into a buffer first, so a template
+// error never leaves half a page on the wire.
+func (r *Renderer) Render(w io.Writer, page Page, data any) error {
+	t, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("views: no page %q", page)
+	}
+	name := "layout"
+	if page == Preview {
+		name = "preview-fragment"
+	}
+	buf := r.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer r.bufs.Put(buf)
+	if err := t.ExecuteTemplate(buf, name, data); err != nil {
+		return fmt.Errorf("views: render %s: %w", page, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
