@@ -1,0 +1,66 @@
+package app
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"testing"
+
+	"hiroba/models/modeltest"
+	"hiroba/migrations"
+)
+
+// testConfig is a loopback configuration over a fresh database of the
+// dialect; tests adjust it before starting a server.
+func testConfig(t *testing.T, dialect string) Config {
+	t.Helper()
+	cfg, err := LoadConfig(func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Addr = "127.0.0.1:0"
+	cfg.BaseURL = "" // startServer fills in the real port
+	cfg.SessionSecret = "test-secret-test-secret-test-secret"
+	switch dialect {
+	case migrations.SQLite:
+		cfg.DatabaseURL = "sqlite:" + t.TempDir() + "/hiroba.db"
+	case migrations.Postgres:
+		cfg.DatabaseURL = modeltest.PostgresSchemaURL(t)
+	}
+	return cfg
+}
+
+// startServer runs a whole forum on a loopback port until the test ends and
+// returns its base URL.
+func startServer(t *testing.T, cfg Config) (*Server, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = base
+	}
+	var logOut io.Writer = io.Discard
+	if testing.Verbose() {
+		logOut = os.Stderr
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := New(ctx, cfg, NewLogger(logOut, "warn"))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server stopped with error: %v", err)
+		}
+		srv.Close()
+	})
+	return srv, base
+}
