@@ -1,0 +1,154 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"hiroba/app"
+	"hiroba/migrations"
+	"hiroba/models/modeltest"
+)
+
+// forum is a whole application over a fresh database, driven in-process
+// through Fiber's app.Test with real sessions and CSRF tokens.
+type forum struct {
+	t   *testing.T
+	srv *app.Server
+}
+
+func newForum(t *testing.T, dialect string) *forum {
+	t.Helper()
+	cfg, err := app.LoadConfig(func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SessionSecret = "handler-test-secret-handler-test"
+	switch dialect {
+	case migrations.SQLite:
+		cfg.DatabaseURL = "sqlite:" + t.TempDir() + "/hiroba.db"
+	case migrations.Postgres:
+		cfg.DatabaseURL = modeltest.PostgresSchemaURL(t)
+	}
+	srv, err := app.New(context.Background(), cfg, app.NewLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return &forum{t: t, srv: srv}
+}
+
+// eachDialect runs a test on SQLite and on PostgreSQL.
+func eachDialect(t *testing.T, fn func(t *testing.T, f *forum)) {
+	for _, d := range modeltest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newForum(t, d))
+		})
+	}
+}
+
+// browser keeps cookies between requests, as a browser would.
+type browser struct {
+	f       *forum
+	cookies map[string]string
+	lang    string
+	csrf    string
+}
+
+func (f *forum) browser() *browser { return &browser{f: f, cookies: map[string]string{}} }
+
+type page struct {
+	Status   int
+	Body     string
+	Location string
+	Header   http.Header
+}
+
+var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func (b *browser) do(req *http.Request) page {
+	b.f.t.Helper()
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
+	}
+	res, err := b.f.srv.App.Test(req, -1)
+	if err != nil {
+		b.f.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	if m := csrfInput.FindSubmatch(body); m != nil {
+		b.csrf = string(m[1])
+	}
+	return page{Status: res.StatusCode, Body: string(body), Location: res.Header.Get("Location"), Header: res.Header}
+}
+
+func (b *browser) get(path string) page {
+	b.f.t.Helper()
+	return b.do(httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+// post submits a form with the CSRF token of the last page seen, as the
+// page's own form would.
+func (b *browser) post(path string, form url.Values) page {
+	b.f.t.Helper()
+	if form.Get("_csrf") == "" && b.csrf != "" {
+		form.Set("_csrf", b.csrf)
+	}
+	return b.postRaw(path, form)
+}
+
+func (b *browser) postRaw(path string, form url.Values) page {
+	b.f.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// signIn uses the development sign-in, which is on because the default
+// address is loopback and no provider is configured.
+func (b *browser) signIn(username string) {
+	b.f.t.Helper()
+	b.get("/login")
+	p := b.post("/auth/dev", url.Values{"username": {username}, "next": {"/"}})
+	if p.Status != http.StatusSeeOther || b.cookies["hiroba_session"] == "" {
+		b.f.t.Fatalf("dev sign-in: status %d, cookies %v\n%s", p.Status, b.cookies, p.Body)
+	}
+}
+
+func expect(t *testing.T, p page, status int, contains ...string) {
+	t.Helper()
+	if p.Status != status {
+		t.Fatalf("status = %d, want %d\n%s", p.Status, status, p.Body)
+	}
+	for _, s := range contains {
+		if !strings.Contains(p.Body, s) {
+			t.Errorf("page does not contain %q\n%s", s, p.Body)
+		}
+	}
+}
+
+func refuse(t *testing.T, p page, notContains ...string) {
+	t.Helper()
+	for _, s := range notContains {
+		if i := strings.Index(p.Body, s); i >= 0 {
+			t.Errorf("page must not contain %q: …%s…", s, p.Body[max(0, i-120):min(len(p.Body), i+len(s)+40)])
+		}
+	}
+}
