@@ -7,8 +7,8 @@ import (
 	"os"
 	"testing"
 
-	"hiroba/models/modeltest"
 	"hiroba/migrations"
+	"hiroba/models/modeltest"
 )
 
 // testConfig is a loopback configuration over a fresh database of the

@@ -22,13 +22,13 @@ type Page string
 
 // The pages of the forum.
 const (
-	Home     Page = "home"
-	Thread   Page = "thread"
-	Compose  Page = "compose"
-	Profile  Page = "profile"
-	Login    Page = "login"
-	Error    Page = "error"
-	Preview  Page = "preview" // a fragment, without the layout
+	Home    Page = "home"
+	Thread  Page = "thread"
+	Compose Page = "compose"
+	Profile Page = "profile"
+	Login   Page = "login"
+	Error   Page = "error"
+	Preview Page = "preview" // a fragment, without the layout
 )
 
 var pages = []Page{Home, Thread, Compose, Profile, Login, Error}
