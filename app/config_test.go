@@ -1,0 +1,66 @@
+package app
+
+import "testing"
+
+func TestLoopback(t *testing.T) {
+	tests := map[string]bool{
+		"127.0.0.1:8080": true, "localhost:8080": true, "[::1]:8080": true, "127.1.2.3:1": true,
+		":8080": false, "0.0.0.0:8080": false, "[::]:8080": false, "192.168.1.10:8080": false,
+		"example.com:80": false, "garbage": false,
+	}
+	for addr, want := range tests {
+		if got := Loopback(addr); got != want {
+			t.Errorf("Loopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+func TestDevSignInOnlyOnLoopbackWithoutProviders(t *testing.T) {
+	env := func(vals map[string]string) func(string) string {
+		return func(k string) string { return vals[k] }
+	}
+	tests := []struct {
+		name string
+		vars map[string]string
+		want bool
+	}{
+		{"default", nil, true},
+		{"all interfaces", map[string]string{"HIROBA_ADDR": "0.0.0.0:8080"}, false},
+		{"empty host", map[string]string{"HIROBA_ADDR": ":8080"}, false},
+		{"github configured", map[string]string{"HIROBA_GITHUB_KEY": "k", "HIROBA_GITHUB_SECRET": "s"}, false},
+		{"oidc configured", map[string]string{"HIROBA_OIDC_ISSUER": "http://127.0.0.1:1", "HIROBA_OIDC_CLIENT_ID": "c"}, false},
+	}
+	for _, tt := range tests {
+		cfg, err := LoadConfig(env(tt.vars), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.DevSignIn(); got != tt.want {
+			t.Errorf("%s: DevSignIn = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	// A flag overrides the environment, and cannot turn a public address into loopback.
+	cfg, _ := LoadConfig(env(nil), []string{"-addr", "0.0.0.0:9000"})
+	if cfg.DevSignIn() || cfg.Addr != "0.0.0.0:9000" {
+		t.Errorf("flag: %+v", cfg)
+	}
+}
+
+func TestConfigDefaults(t *testing.T) {
+	cfg, err := LoadConfig(func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:8080" || cfg.BaseURL != "http://127.0.0.1:8080" || cfg.DatabaseURL != "" || cfg.SiteName != "Hiroba" || cfg.HTTPS() {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	cfg, _ = LoadConfig(func(k string) string {
+		return map[string]string{"HIROBA_BASE_URL": "https://forum.example/"}[k]
+	}, nil)
+	if !cfg.HTTPS() || cfg.BaseURL != "https://forum.example" {
+		t.Errorf("https base: %+v", cfg)
+	}
+	if len(Providers(cfg)) != 0 {
+		t.Error("providers without settings")
+	}
+}

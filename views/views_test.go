@@ -1,0 +1,161 @@
+package views
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"hiroba/models"
+	"hiroba/public"
+)
+
+func TestCatalogHasEveryMessageInEveryLanguage(t *testing.T) {
+	c, err := NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range Languages {
+		if len(c.plain[lang]) < 50 {
+			t.Errorf("%s: only %d plain messages loaded", lang, len(c.plain[lang]))
+		}
+	}
+	if got := missingIDs(map[string][]string{"en": {"a", "b"}, "ja": {"a"}}); len(got) != 1 || got[0] != "b" {
+		t.Errorf("missingIDs = %v", got)
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	c, err := NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, ja := c.In("en"), c.In("ja")
+	tests := []struct {
+		tr   Translator
+		id   string
+		args []any
+		want string
+	}{
+		{en, "nav.ask", nil, "Ask a question"},
+		{ja, "nav.ask", nil, "質問する"},
+		{en, "thread.replies", []any{"Count", 1}, "1 reply"},
+		{en, "thread.replies", []any{"Count", 2}, "2 replies"},
+		{ja, "thread.replies", []any{"Count", 2}, "返信 2 件"},
+		{en, "form.title_length", []any{"Min", 6, "Max", 200, "Count", 3}, "The title needs 6 to 200 characters (it has 3)."},
+		{en, "no.such.message", nil, "no.such.message"},
+	}
+	for _, tt := range tests {
+		if got := tt.tr.T(tt.id, tt.args...); got != tt.want {
+			t.Errorf("%s %s %v = %q, want %q", tt.tr.Lang(), tt.id, tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestMatchLanguage(t *testing.T) {
+	c, _ := NewCatalog()
+	tests := []struct{ cookie, accept, want string }{
+		{"", "", "en"},
+		{"", "ja-JP,ja;q=0.9,en;q=0.8", "ja"},
+		{"", "en-US,en;q=0.9,ja;q=0.5", "en"},
+		{"en", "ja", "en"},
+		{"ja", "", "ja"},
+		{"xx", "de", "en"},
+		{"", "garbage;;q=", "en"},
+	}
+	for _, tt := range tests {
+		if got := c.Match(tt.cookie, tt.accept); got != tt.want {
+			t.Errorf("Match(%q, %q) = %q, want %q", tt.cookie, tt.accept, got, tt.want)
+		}
+	}
+}
+
+func TestRelativeAndLocalizedTimes(t *testing.T) {
+	c, _ := NewCatalog()
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	en := Base{Translator: c.In("en"), Now: now}
+	ja := Base{Translator: c.In("ja"), Now: now}
+	tests := []struct {
+		b    Base
+		at   time.Time
+		want string
+	}{
+		{en, now.Add(-10 * time.Second), "just now"},
+		{en, now.Add(-1 * time.Minute), "1 minute ago"},
+		{en, now.Add(-3 * time.Hour), "3 hours ago"},
+		{ja, now.Add(-3 * time.Hour), "3時間前"},
+		{en, now.Add(-2 * 24 * time.Hour), "2 days ago"},
+		{en, now.Add(-60 * 24 * time.Hour), "Sep 25, 2026 12:00 UTC"},
+		{ja, now.Add(-60 * 24 * time.Hour), "2026年9月25日 12:00 UTC"},
+	}
+	for _, tt := range tests {
+		if got := tt.b.Ago(tt.at); got != tt.want {
+			t.Errorf("%s Ago = %q, want %q", tt.b.Lang(), got, tt.want)
+		}
+	}
+	html := string(en.Time(now.Add(-3 * time.Hour)))
+	if !strings.Contains(html, `datetime="2026-11-24T09:00:00Z"`) || !strings.Contains(html, `title="Nov 24, 2026 09:00 UTC"`) {
+		t.Errorf("Time = %s", html)
+	}
+}
+
+func TestPaths(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{ThreadPath(12, "請求書"), "/t/12/%E8%AB%8B%E6%B1%82%E6%9B%B8"},
+		{PostPath(3, "x", 1, 10), "/t/3/x#p10"},
+		{PostPath(3, "x", models.PostsPerPage+1, 77), "/t/3/x?page=2#p77"},
+		{PagePath("/", 1), "/"},
+		{PagePath("/", 3), "/?page=3"},
+		{PagePath("/search?q=a", 2), "/search?q=a&page=2"},
+		{UserPath("a b"), "/u/a%20b"},
+		{initial("ken"), "K"},
+		{initial("花子"), "花"},
+		{initial(""), "?"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestEveryPageRenders(t *testing.T) {
+	assets, err := public.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(assets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := NewCatalog()
+	base := Base{Translator: c.In("ja"), SiteName: "Hiroba", Path: "/"}
+	user := models.User{Username: "hana"}
+	th := models.Thread{ID: 1, Title: "T", Slug: "t", User: user}
+	datas := map[Page]any{
+		Home:    ListData{Base: base, List: models.ThreadList{Threads: []models.Thread{th}}},
+		Thread:  ThreadData{Base: base, View: models.ThreadView{Thread: th, Posts: []models.Post{{ID: 1, Position: 1, HTML: "<p>x</p>", User: user}}}},
+		Compose: ComposeData{Base: base},
+		Profile: ProfileData{Base: base, Profile: user},
+		Login:   LoginData{Base: base, Dev: true},
+		Error:   ErrorData{Base: base, Status: 404, Message: "nope"},
+		Preview: PreviewData{Base: base, HTML: "<p>x</p>"},
+	}
+	for _, p := range pages {
+		if _, ok := datas[p]; !ok {
+			t.Errorf("page %s has no render test", p)
+		}
+	}
+	for page, data := range datas {
+		var sb strings.Builder
+		if err := r.Render(&sb, page, data); err != nil {
+			t.Errorf("%s: %v", page, err)
+			continue
+		}
+		if strings.Contains(sb.String(), "/static/missing/") {
+			t.Errorf("%s links a missing asset", page)
+		}
+		if page != Preview && !strings.Contains(sb.String(), `<html lang="ja">`) {
+			t.Errorf("%s: no <html lang>", page)
+		}
+	}
+}
