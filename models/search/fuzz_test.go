@@ -1,0 +1,133 @@
+package search
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, s := range sampleQueries {
+		f.Add(s)
+	}
+	db := openFTS5(f)
+	if _, err := db.Exec(`INSERT INTO docs(body) VALUES (?), (?)`,
+		IndexText("請求に関するお問い合わせ"), IndexText("The quick brown fox")); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q := Parse(raw)
+		n := 0
+		for _, g := range q.Groups {
+			if len(g.Alternatives) == 0 {
+				t.Fatalf("empty group in %+v", q)
+			}
+			for _, term := range g.Alternatives {
+				n++
+				if len(term.Words) == 0 {
+					t.Fatalf("term without words in %+v", q)
+				}
+				if term.Negated && len(g.Alternatives) > 1 {
+					t.Fatalf("exclusion inside an OR group in %+v", q)
+				}
+				for _, w := range term.Words {
+					if w == "" || !utf8.ValidString(w) || strings.ContainsAny(w, " \"'\\\x00") {
+						t.Fatalf("bad word %q in %+v", w, q)
+					}
+				}
+			}
+		}
+		if n > MaxTerms {
+			t.Fatalf("%d terms", n)
+		}
+
+		expr := q.FTS5()
+		if _, err := fts5Match(db, expr); err != nil {
+			t.Fatalf("Parse(%q).FTS5() = %s rejected by SQLite: %v", raw, expr, err)
+		}
+		ts := q.TSQuery()
+		if err := checkTSQuery(ts); err != nil {
+			t.Fatal(err)
+		}
+		if q.Empty() != (ts == "") || q.Empty() != (expr == `""`) {
+			t.Fatalf("Empty() = %v but FTS5() = %s, TSQuery() = %s", q.Empty(), expr, ts)
+		}
+		if q2 := Parse(raw); q2.FTS5() != expr || q2.TSQuery() != ts {
+			t.Fatalf("rendering of %q is not deterministic", raw)
+		}
+		for _, w := range q.Words() {
+			if w == "" || !utf8.ValidString(w) {
+				t.Fatalf("bad highlight word %q", w)
+			}
+		}
+	})
+}
+
+func FuzzIndexText(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"請求に関するお問い合わせ",
+		"APIキーが無効です",
+		"ＡＰＩ ｶﾀｶﾅ ①②",
+		"Straße Ⅻ e\u0301 \u0301",
+		"a\xffb\x00c",
+		"ﷺ 🎉 ⺀ 〇々",
+		"あ\u3099い हिन्दी",
+	} {
+		f.Add(s)
+	}
+	db := openFTS5(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		idx := IndexText(s)
+		if !utf8.ValidString(idx) || strings.ContainsRune(idx, 0) {
+			t.Fatalf("IndexText(%q) = %q: invalid UTF-8 or NUL", s, idx)
+		}
+		if idx != strings.Join(strings.Fields(idx), " ") {
+			t.Fatalf("IndexText(%q) = %q: irregular spacing", s, idx)
+		}
+		if again := IndexText(idx); again != idx {
+			t.Fatalf("IndexText not idempotent: %q -> %q -> %q", s, idx, again)
+		}
+		if n := Normalize(s); Normalize(n) != n {
+			t.Fatalf("Normalize not idempotent on %q", s)
+		}
+
+		// A document must be found by its own text as a phrase query.
+		doc := strings.Map(func(r rune) rune {
+			if isQuote(r) {
+				return -1
+			}
+			return r
+		}, nfkcOnly(s))
+		if len(nfkcOnly(doc))+2 > MaxQueryBytes {
+			return
+		}
+		q := Parse(`"` + doc + `"`)
+		if q.Empty() != (IndexText(doc) == "") {
+			t.Fatalf("Parse of document %q: Empty() = %v, IndexText = %q", doc, q.Empty(), IndexText(doc))
+		}
+		if q.Empty() {
+			return
+		}
+		if _, err := db.Exec(`DELETE FROM docs`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`INSERT INTO docs(rowid, body) VALUES (1, ?)`, IndexText(doc)); err != nil {
+			t.Fatal(err)
+		}
+		var tokens int
+		if err := db.QueryRow(`SELECT count(*) FROM docs_vocab`).Scan(&tokens); err != nil {
+			t.Fatal(err)
+		}
+		if tokens == 0 {
+			return // only characters the SQLite tokenizer ignores
+		}
+		ids, err := fts5Match(db, q.FTS5())
+		if err != nil {
+			t.Fatalf("MATCH %s: %v", q.FTS5(), err)
+		}
+		if len(ids) != 1 {
+			t.Fatalf("document %q (indexed %q) not found by MATCH %s", doc, IndexText(doc), q.FTS5())
+		}
+	})
+}
