@@ -123,8 +123,9 @@ func (h *Handler) finishAuth(c *fiber.Ctx) error {
 	if err != nil {
 		return h.renderLogin(c, fiber.StatusBadRequest, "login.expired", "")
 	}
-	params := url.Values{}
-	c.Context().QueryArgs().VisitAll(func(k, v []byte) { params.Add(string(k), string(v)) })
+	// Only the code goes on to the token endpoint: goth would also honour a
+	// redirect_uri or code_verifier found here, which the URL's author controls.
+	params := url.Values{"code": {c.Query("code")}}
 	if _, err := sess.Authorize(p, params); err != nil {
 		h.log.Warn("sign-in code exchange failed", slog.String("provider", id), slog.Any("error", err))
 		return h.renderLogin(c, fiber.StatusBadGateway, "login.failed", "")
