@@ -2,7 +2,10 @@
 // knows about HTTP: handlers call Store methods named for what they do.
 package models
 
-import "time"
+import (
+	"html/template"
+	"time"
+)
 
 // User is a person who has signed in at least once. Email is private: it is
 // kept for account matching and never shown on a page.
@@ -91,6 +94,7 @@ type Thread struct {
 	LastPosterID int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	SearchTitle  string `json:"-"`
 
 	Category   Category `gorm:"foreignKey:CategoryID"`
 	User       User     `gorm:"foreignKey:UserID"`
@@ -109,6 +113,8 @@ type Post struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	EditedAt  *time.Time
+	// SearchBody is the text the search index holds; see hooks.go.
+	SearchBody string `json:"-"`
 
 	User   User   `gorm:"foreignKey:UserID"`
 	Thread Thread `gorm:"foreignKey:ThreadID"`
@@ -122,3 +128,7 @@ type PostRevision struct {
 	Source    string
 	CreatedAt time.Time
 }
+
+// HTMLSafe is the post as stored HTML. It was sanitized when the post was
+// written, which is the only reason it may skip template escaping.
+func (p Post) HTMLSafe() template.HTML { return template.HTML(p.HTML) }

@@ -1,0 +1,25 @@
+package models
+
+import (
+	"gorm.io/gorm"
+
+	"hiroba/models/search"
+)
+
+// The search index reads search_title and search_body, which are prepared
+// here in Go so that PostgreSQL and SQLite index exactly the same tokens.
+// Hooks run for every write through the structs, including batch inserts, so
+// no write path can forget them; the database triggers do the rest in the
+// same transaction.
+
+// BeforeSave prepares the thread's title for the search index.
+func (t *Thread) BeforeSave(*gorm.DB) error {
+	t.SearchTitle = search.IndexText(t.Title)
+	return nil
+}
+
+// BeforeSave prepares the post's text for the search index.
+func (p *Post) BeforeSave(*gorm.DB) error {
+	p.SearchBody = search.IndexText(p.Source)
+	return nil
+}

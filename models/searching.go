@@ -1,0 +1,165 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"hiroba/models/search"
+)
+
+// SearchSort orders results.
+type SearchSort string
+
+// The orders a search can take.
+const (
+	SortRelevance SearchSort = "relevance"
+	SortNewest    SearchSort = "newest"
+)
+
+// maxSearchResults caps how many threads a search ranks and counts: nobody
+// pages past it, and it bounds the work a very common word can cause.
+const maxSearchResults = 1000
+
+// SearchInput is a search as the search page submits it.
+type SearchInput struct {
+	Query      string
+	CategoryID int64
+	AuthorID   int64
+	From, To   time.Time // zero: open-ended; To is exclusive
+	Sort       SearchSort
+	Page       int
+	PerPage    int
+}
+
+// SearchResult is one thread that matched, shown through its best post.
+type SearchResult struct {
+	Thread  Thread
+	Post    Post
+	Snippet string // HTML, escaped, with matches in <mark>
+}
+
+// SearchResults is one page of results.
+type SearchResults struct {
+	Results []SearchResult
+	Words   []string
+	Capped  bool // more matches exist than were counted
+	Pagination
+}
+
+// Search finds threads whose posts match a query, ranked so that title
+// matches beat body matches, questions beat replies, and recent beats old
+// when the rest is equal. Each thread appears once, through its best post.
+func (s *Store) Search(ctx context.Context, in SearchInput) (SearchResults, error) {
+	page, per := clampPage(in.Page, in.PerPage)
+	out := SearchResults{Pagination: Pagination{Page: page, PerPage: per}}
+	q := search.Parse(in.Query)
+	if q.Empty() {
+		return out, nil
+	}
+	out.Words = q.Words()
+	hits, err := s.searchHits(ctx, q, in)
+	if err != nil {
+		return SearchResults{}, fmt.Errorf("models: search %q: %w", in.Query, err)
+	}
+	out.TotalItems = int64(len(hits))
+	out.Capped = len(hits) >= maxSearchResults
+	start := out.offset()
+	if start >= len(hits) {
+		return out, nil
+	}
+	hits = hits[start:min(len(hits), start+per)]
+	out.Results, err = s.loadResults(ctx, hits, out.Words)
+	return out, err
+}
+
+type searchHit struct {
+	PostID   int64
+	ThreadID int64
+}
+
+// searchHits ranks the best post of every matching thread, in one query per
+// dialect; the only dialect-specific SQL of search lives here.
+func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) ([]searchHit, error) {
+	var match, score, from string
+	var args []any
+	if s.dialect == "postgres" {
+		from = "posts p CROSS JOIN to_tsquery('english', ?) AS query"
+		match = "p.search_vector @@ query"
+		score = "ts_rank_cd(p.search_vector, query) * (CASE WHEN p.position = 1 THEN 1.5 ELSE 1.0 END)"
+		args = append(args, q.TSQuery())
+	} else {
+		from = "post_search JOIN posts p ON p.id = post_search.rowid"
+		match = "post_search MATCH ?"
+		// bm25 is lower for better matches: negate it so both dialects sort the same way.
+		score = "-bm25(post_search, 10.0, 1.0) * (CASE WHEN p.position = 1 THEN 1.5 ELSE 1.0 END)"
+		args = append(args, q.FTS5())
+	}
+	where := []string{match}
+	if in.CategoryID != 0 {
+		where = append(where, "t.category_id = ?")
+		args = append(args, in.CategoryID)
+	}
+	if in.AuthorID != 0 {
+		where = append(where, "p.user_id = ?")
+		args = append(args, in.AuthorID)
+	}
+	if !in.From.IsZero() {
+		where = append(where, "p.created_at >= ?")
+		args = append(args, in.From.UTC())
+	}
+	if !in.To.IsZero() {
+		where = append(where, "p.created_at < ?")
+		args = append(args, in.To.UTC())
+	}
+	order := "score DESC, created_at DESC, post_id DESC"
+	if in.Sort == SortNewest {
+		order = "created_at DESC, post_id DESC"
+	}
+	sql := `WITH hits AS (
+		SELECT p.id AS post_id, p.thread_id, p.created_at, ` + score + ` AS score
+		FROM ` + from + ` JOIN threads t ON t.id = p.thread_id
+		WHERE ` + strings.Join(where, " AND ") + `
+	), best AS (
+		SELECT post_id, thread_id, created_at, score,
+		       ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY score DESC, created_at DESC, post_id DESC) AS rn
+		FROM hits
+	)
+	SELECT post_id, thread_id FROM best WHERE rn = 1 ORDER BY ` + order + ` LIMIT ?`
+	args = append(args, maxSearchResults)
+	var hits []searchHit
+	err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&hits).Error
+	return hits, err
+}
+
+// loadResults fetches the posts and threads of a page of hits, in ranked
+// order, and cuts a snippet around the matches of each.
+func (s *Store) loadResults(ctx context.Context, hits []searchHit, words []string) ([]SearchResult, error) {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.PostID
+	}
+	var posts []Post
+	err := s.db.WithContext(ctx).Preload("Thread", func(db *gorm.DB) *gorm.DB {
+		return db.Joins("Category").Joins("User")
+	}).Joins("User").Where("posts.id IN ?", ids).Find(&posts).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: load search results: %w", err)
+	}
+	byID := make(map[int64]Post, len(posts))
+	for _, p := range posts {
+		byID[p.ID] = p
+	}
+	results := make([]SearchResult, 0, len(hits))
+	for _, h := range hits {
+		p, ok := byID[h.PostID]
+		if !ok {
+			continue // deleted between the two queries
+		}
+		results = append(results, SearchResult{Thread: p.Thread, Post: p, Snippet: search.Snippet(p.HTML, words, 240)})
+	}
+	return results, nil
+}
