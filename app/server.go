@@ -82,6 +82,7 @@ func newApp(cfg Config, store *models.Store, log *slog.Logger) (*fiber.App, erro
 	}
 	h := handlers.New(store, renderer, catalog, assets, handlers.Config{
 		SiteName:      cfg.SiteName,
+		BaseURL:       cfg.BaseURL,
 		Help:          views.HelpLinks{HelpCenter: cfg.HelpCenterURL, Status: cfg.StatusURL, ContactForm: cfg.ContactURL},
 		DevSignIn:     devSignIn,
 		SecureCookies: cfg.HTTPS(),

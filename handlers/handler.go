@@ -27,6 +27,7 @@ type AuthProvider struct {
 // Config is what the handlers need to know about the site.
 type Config struct {
 	SiteName      string
+	BaseURL       string // public address, for links that leave the page (OpenSearch)
 	Help          views.HelpLinks
 	DevSignIn     bool   // only ever true on a loopback address; see app
 	SecureCookies bool   // set when the site is served over https
@@ -71,6 +72,9 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/preview", h.preview)
 	app.Get("/u/:username", h.showUser)
 	app.Get("/lang/:lang", h.setLanguage)
+	app.Get("/search", h.showSearch)
+	app.Get("/similar", h.similarThreads)
+	app.Get("/opensearch.xml", h.openSearch)
 
 	app.Get("/login", h.showLogin)
 	app.Post("/logout", h.signOut)

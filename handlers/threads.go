@@ -105,13 +105,18 @@ func (h *Handler) newThread(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderCompose(c *fiber.Ctx, status int, form views.PostForm) error {
+	return h.renderComposeWith(c, status, views.ComposeData{Form: form})
+}
+
+func (h *Handler) renderComposeWith(c *fiber.Ctx, status int, data views.ComposeData) error {
 	cats, err := h.store.Categories(c.UserContext())
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("title.new")
-	return h.render(c, status, views.Compose, views.ComposeData{Base: b, Categories: cats, Form: form})
+	data.Base = h.base(c, "")
+	data.Title = data.T("title.new")
+	data.Categories = cats
+	return h.render(c, status, views.Compose, data)
 }
 
 // createThread posts a question, or shows the composer again with a preview
@@ -140,7 +145,13 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 			return err
 		}
 		form.Preview = html
-		return h.renderCompose(c, fiber.StatusOK, form)
+		// Without a script, this step is where the asker sees the threads
+		// that may already answer the question.
+		similar, err := h.store.SimilarThreads(c.UserContext(), in.Title, similarLimit)
+		if err != nil {
+			return err
+		}
+		return h.renderComposeWith(c, fiber.StatusOK, views.ComposeData{Form: form, Similar: similar, Checked: true})
 	}
 	th, err := h.store.CreateThread(c.UserContext(), models.NewThread{
 		UserID: user.ID, CategoryID: in.CategoryID, Title: strings.TrimSpace(in.Title), Body: in.Body,

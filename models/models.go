@@ -132,3 +132,7 @@ type PostRevision struct {
 // HTMLSafe is the post as stored HTML. It was sanitized when the post was
 // written, which is the only reason it may skip template escaping.
 func (p Post) HTMLSafe() template.HTML { return template.HTML(p.HTML) }
+
+// SnippetHTML is a search snippet as HTML: search.Snippet escaped the text
+// and added only <mark> tags.
+func (r SearchResult) SnippetHTML() template.HTML { return template.HTML(r.Snippet) }

@@ -33,6 +33,8 @@ type SearchInput struct {
 	Sort       SearchSort
 	Page       int
 	PerPage    int
+
+	questionsOnly bool
 }
 
 // SearchResult is one thread that matched, shown through its best post.
@@ -99,6 +101,9 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 		args = append(args, q.FTS5())
 	}
 	where := []string{match}
+	if in.questionsOnly {
+		where = append(where, "p.position = 1")
+	}
 	if in.CategoryID != 0 {
 		where = append(where, "t.category_id = ?")
 		args = append(args, in.CategoryID)
@@ -129,7 +134,11 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 		FROM hits
 	)
 	SELECT post_id, thread_id FROM best WHERE rn = 1 ORDER BY ` + order + ` LIMIT ?`
-	args = append(args, maxSearchResults)
+	limit := maxSearchResults
+	if in.PerPage > 0 && in.questionsOnly {
+		limit = in.PerPage
+	}
+	args = append(args, limit)
 	var hits []searchHit
 	err := s.db.WithContext(ctx).Raw(sql, args...).Scan(&hits).Error
 	return hits, err
@@ -162,4 +171,18 @@ func (s *Store) loadResults(ctx context.Context, hits []searchHit, words []strin
 		results = append(results, SearchResult{Thread: p.Thread, Post: p, Snippet: search.Snippet(p.HTML, words, 240)})
 	}
 	return results, nil
+}
+
+// SimilarThreads finds up to limit threads whose questions look like the
+// one being typed, so the asker can find an answer before posting again.
+func (s *Store) SimilarThreads(ctx context.Context, title string, limit int) ([]SearchResult, error) {
+	q := search.Similar(title)
+	if q.Empty() || limit <= 0 {
+		return nil, nil
+	}
+	hits, err := s.searchHits(ctx, q, SearchInput{PerPage: limit, questionsOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("models: similar threads: %w", err)
+	}
+	return s.loadResults(ctx, hits, q.Words())
 }

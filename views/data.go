@@ -113,6 +113,8 @@ type ComposeData struct {
 	Base
 	Categories []models.Category
 	Form       PostForm
+	Similar    []models.SearchResult // shown on the "check before you post" step
+	Checked    bool                  // the similar threads were looked for
 }
 
 // ProfileData fills a user's page.
@@ -151,4 +153,26 @@ type ErrorData struct {
 type PreviewData struct {
 	Base
 	HTML template.HTML
+}
+
+// SearchForm is the search page's query, echoed back into its controls.
+type SearchForm struct {
+	Q, Category, Author, From, To, Sort string
+	Errors                              map[string]string
+}
+
+// SearchData fills the search page.
+type SearchData struct {
+	Base
+	Categories []models.Category
+	Form       SearchForm
+	Searched   bool
+	Results    models.SearchResults
+	ListPath   string
+}
+
+// SimilarData fills the list of threads that look like a question being asked.
+type SimilarData struct {
+	Base
+	Similar []models.SearchResult
 }

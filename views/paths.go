@@ -2,10 +2,12 @@ package views
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"strings"
 
 	"hiroba/models"
+	"hiroba/models/search"
 )
 
 // ThreadPath is the canonical address of a thread.
@@ -54,4 +56,9 @@ type Pager struct {
 
 func newPager(t Translator, p models.Pagination, base string) Pager {
 	return Pager{Translator: t, P: p, Base: base}
+}
+
+// highlight escapes a title and marks the searched words in it.
+func highlight(text string, words []string) template.HTML {
+	return template.HTML(search.Highlight(text, words))
 }

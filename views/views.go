@@ -28,10 +28,15 @@ const (
 	Profile Page = "profile"
 	Login   Page = "login"
 	Error   Page = "error"
+	Search  Page = "search"
 	Preview Page = "preview" // a fragment, without the layout
+	Similar Page = "similar" // a fragment, without the layout
 )
 
-var pages = []Page{Home, Thread, Compose, Profile, Login, Error}
+// fragments are pages rendered without the layout, for scripts to insert.
+var fragments = map[Page]string{Preview: "preview-fragment", Similar: "similar-fragment"}
+
+var pages = []Page{Home, Thread, Compose, Profile, Login, Error, Search}
 
 // Renderer executes the parsed pages.
 type Renderer struct {
@@ -49,6 +54,7 @@ func New(assets *public.Assets) (*Renderer, error) {
 		"userPath":   UserPath,
 		"initial":    initial,
 		"pager":      newPager,
+		"highlight":  highlight,
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
@@ -71,7 +77,9 @@ func New(assets *public.Assets) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.pages[Preview] = frag
+	for page := range fragments {
+		r.pages[page] = frag
+	}
 	return r, nil
 }
 
@@ -82,9 +90,9 @@ func (r *Renderer) Render(w io.Writer, page Page, data any) error {
 	if !ok {
 		return fmt.Errorf("views: no page %q", page)
 	}
-	name := "layout"
-	if page == Preview {
-		name = "preview-fragment"
+	name, ok := fragments[page]
+	if !ok {
+		name = "layout"
 	}
 	buf := r.bufs.Get().(*bytes.Buffer)
 	buf.Reset()

@@ -139,6 +139,9 @@ func TestEveryPageRenders(t *testing.T) {
 		Login:   LoginData{Base: base, Dev: true},
 		Error:   ErrorData{Base: base, Status: 404, Message: "nope"},
 		Preview: PreviewData{Base: base, HTML: "<p>x</p>"},
+		Search: SearchData{Base: base, Searched: true, Results: models.SearchResults{
+			Words: []string{"t"}, Results: []models.SearchResult{{Thread: th, Post: models.Post{ID: 1, Position: 2, User: user}, Snippet: "<mark>t</mark>"}}}},
+		Similar: SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
 	}
 	for _, p := range pages {
 		if _, ok := datas[p]; !ok {
@@ -154,7 +157,7 @@ func TestEveryPageRenders(t *testing.T) {
 		if strings.Contains(sb.String(), "/static/missing/") {
 			t.Errorf("%s links a missing asset", page)
 		}
-		if page != Preview && !strings.Contains(sb.String(), `<html lang="ja">`) {
+		if _, fragment := fragments[page]; !fragment && !strings.Contains(sb.String(), `<html lang="ja">`) {
 			t.Errorf("%s: no <html lang>", page)
 		}
 	}

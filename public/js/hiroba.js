@@ -29,3 +29,28 @@
       .catch(function () { form.requestSubmit ? form.requestSubmit(button) : form.submit(); });
   });
 })();
+
+// While a question's title is typed, show threads that may already answer
+// it. Debounced, and only the newest answer is shown.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-similar]");
+  var title = document.getElementById("title");
+  if (!box || !title || !window.fetch) return;
+  var timer = null, latest = 0;
+  title.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var text = title.value.trim();
+      var ticket = ++latest;
+      if (text.length < 4) { box.innerHTML = ""; return; }
+      fetch("/similar?title=" + encodeURIComponent(text), { credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.text() : ""; })
+        .then(function (html) {
+          // The fragment is rendered by the server's templates, escaped.
+          if (ticket === latest) box.innerHTML = html;
+        })
+        .catch(function () {});
+    }, 350);
+  });
+})();

@@ -1,0 +1,84 @@
+package search
+
+// stopWords are English words too common to say anything about what a
+// question is about; a title's remaining words decide which threads look
+// like the same question.
+var stopWords = map[string]bool{
+	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true, "be": true, "but": true,
+	"by": true, "can": true, "do": true, "does": true, "for": true, "from": true, "get": true, "how": true,
+	"i": true, "if": true, "in": true, "is": true, "it": true, "its": true, "my": true, "no": true,
+	"not": true, "of": true, "on": true, "or": true, "so": true, "that": true, "the": true, "this": true,
+	"to": true, "was": true, "what": true, "when": true, "where": true, "why": true, "with": true,
+	"you": true, "your": true, "me": true, "we": true, "our": true, "there": true, "any": true,
+	"after": true, "about": true, "have": true, "has": true, "can't": true, "cant": true, "dont": true,
+	"t": true, "s": true, "will": true, "would": true, "should": true, "could": true, "help": true,
+}
+
+// maxSimilarTerms keeps the OR query of a long title small.
+const maxSimilarTerms = 12
+
+// Similar turns a title being typed into a query that finds threads sharing
+// any of its meaningful words: every word becomes an alternative of one
+// group, so the ranking, not the matching, decides what is most alike.
+// Quotes, exclusions and OR typed into a title are taken as plain words.
+func Similar(title string) Query {
+	var alts []Term
+	seen := map[string]bool{}
+	for _, g := range Parse(title).Groups {
+		for _, t := range splitCJK(g.Alternatives) {
+			t.Negated = false
+			key := fmtTerm(t)
+			if seen[key] || (len(t.Words) == 1 && !t.Prefix && stopWords[t.Words[0]]) {
+				continue
+			}
+			seen[key] = true
+			alts = append(alts, t)
+			if len(alts) == maxSimilarTerms {
+				return Query{Groups: []Group{{Alternatives: alts}}}
+			}
+		}
+	}
+	if len(alts) == 0 {
+		return Query{}
+	}
+	return Query{Groups: []Group{{Alternatives: alts}}}
+}
+
+func fmtTerm(t Term) string {
+	key := ""
+	for _, w := range t.Words {
+		key += w + "\x00"
+	}
+	if t.Prefix {
+		key += "*"
+	}
+	return key
+}
+
+// splitCJK turns each Japanese (or other CJK) run, which Parse makes a
+// phrase of bigrams, into separate bigrams: two titles about the same thing
+// share some bigrams long before they share a whole sentence.
+func splitCJK(terms []Term) []Term {
+	var out []Term
+	for _, t := range terms {
+		if !t.Phrase || !allCJK(t.Words) {
+			out = append(out, t)
+			continue
+		}
+		for i, w := range t.Words {
+			out = append(out, Term{Words: []string{w}, Prefix: t.Prefix && i == len(t.Words)-1})
+		}
+	}
+	return out
+}
+
+func allCJK(words []string) bool {
+	for _, w := range words {
+		for _, r := range w {
+			if !IsCJK(r) {
+				return false
+			}
+		}
+	}
+	return len(words) > 0
+}

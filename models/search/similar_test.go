@@ -1,0 +1,25 @@
+package search
+
+import "testing"
+
+func TestSimilar(t *testing.T) {
+	tests := []struct {
+		title string
+		want  string // TSQuery of the result
+	}{
+		{"How do I get a refund for my subscription?", "('refund' | 'subscription')"},
+		{"請求書が届きません", "('請求' | '求書' | '書が' | 'が届' | '届き' | 'きま' | 'ませ' | 'せん')"},
+		{"API key -invalid \"rate limit\"", "('api' | 'key' | 'invalid' | ('rate' <-> 'limit'))"},
+		{"the the of and", ""},
+		{"refund refund REFUND", "'refund'"},
+	}
+	for _, tt := range tests {
+		q := Similar(tt.title)
+		if got := q.TSQuery(); got != tt.want {
+			t.Errorf("Similar(%q).TSQuery() = %q, want %q", tt.title, got, tt.want)
+		}
+		if q.Empty() != (tt.want == "") {
+			t.Errorf("Similar(%q).Empty() = %v", tt.title, q.Empty())
+		}
+	}
+}
