@@ -15,9 +15,23 @@ type User struct {
 	Name      string
 	Email     string
 	AvatarURL string
+	Role      Role
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+// Role is what a user may do beyond their own posts.
+type Role string
+
+// The roles, from least to most trusted.
+const (
+	RoleMember    Role = "member"
+	RoleModerator Role = "moderator"
+	RoleAdmin     Role = "admin"
+)
+
+// CanModerate reports whether the user acts for the community on others' posts.
+func (u User) CanModerate() bool { return u.Role == RoleModerator || u.Role == RoleAdmin }
 
 // DisplayName is the name shown beside a post.
 func (u User) DisplayName() string {
@@ -95,6 +109,10 @@ type Thread struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	SearchTitle  string `json:"-"`
+	// SolutionPostID is the reply the asker accepted; nil while unsolved.
+	SolutionPostID *int64
+	SolvedAt       *time.Time
+	HelpfulCount   int
 
 	Category   Category `gorm:"foreignKey:CategoryID"`
 	User       User     `gorm:"foreignKey:UserID"`
@@ -113,6 +131,11 @@ type Post struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	EditedAt  *time.Time
+	// DeletedAt is set when the author or a moderator deletes the post; the
+	// text stays, for moderators and for undoing.
+	DeletedAt    *time.Time
+	DeletedBy    *int64
+	HelpfulCount int
 	// SearchBody is the text the search index holds; see hooks.go.
 	SearchBody string `json:"-"`
 
@@ -120,14 +143,35 @@ type Post struct {
 	Thread Thread `gorm:"foreignKey:ThreadID"`
 }
 
-// PostRevision is what a post said before an edit.
+// PostRevision is what a post said before an edit. For a question, Title and
+// CategoryID keep the thread's title and category of that moment.
 type PostRevision struct {
-	ID        int64
+	ID         int64
+	PostID     int64
+	UserID     int64
+	Source     string
+	Title      string
+	CategoryID *int64
+	CreatedAt  time.Time
+
+	User User `gorm:"foreignKey:UserID"`
+}
+
+// PostVote is one user's "helpful" on one post.
+type PostVote struct {
 	PostID    int64
 	UserID    int64
-	Source    string
 	CreatedAt time.Time
 }
+
+// Solved reports whether the thread has an accepted solution.
+func (t Thread) Solved() bool { return t.SolutionPostID != nil }
+
+// Deleted reports whether the post was deleted.
+func (p Post) Deleted() bool { return p.DeletedAt != nil }
+
+// Edited reports whether the post was changed after it was written.
+func (p Post) Edited() bool { return p.EditedAt != nil }
 
 // HTMLSafe is the post as stored HTML. It was sanitized when the post was
 // written, which is the only reason it may skip template escaping.

@@ -100,7 +100,8 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 		score = "-bm25(post_search, 10.0, 1.0) * (CASE WHEN p.position = 1 THEN 1.5 ELSE 1.0 END)"
 		args = append(args, q.FTS5())
 	}
-	where := []string{match}
+	// Deleted posts never show in results; their text stays for moderators.
+	where := []string{match, "p.deleted_at IS NULL"}
 	if in.questionsOnly {
 		where = append(where, "p.position = 1")
 	}

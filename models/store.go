@@ -12,8 +12,9 @@ import (
 
 // Errors handlers map to responses with errors.Is.
 var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
+	ErrNotFound  = errors.New("not found")
+	ErrConflict  = errors.New("conflict")
+	ErrForbidden = errors.New("forbidden")
 )
 
 // Store runs every query of the forum. It is safe for concurrent use.
@@ -54,3 +55,7 @@ func notFound(err error, what string, args ...any) error {
 	}
 	return fmt.Errorf("models: %s: %w", fmt.Sprintf(what, args...), err)
 }
+
+// RenderMarkdown renders a source exactly as a stored post would be, for
+// previews.
+func (s *Store) RenderMarkdown(src string) (string, error) { return s.md.Render(src) }

@@ -54,10 +54,33 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 	return th, nil
 }
 
+// ThreadShow narrows a list of threads to where help is needed.
+type ThreadShow string
+
+// The lists a visitor can pick; each has an index behind it.
+const (
+	ShowLatest     ThreadShow = "latest"
+	ShowUnanswered ThreadShow = "unanswered" // no replies yet: where helpers go first
+	ShowUnsolved   ThreadShow = "unsolved"
+	ShowSolved     ThreadShow = "solved"
+)
+
+// ThreadSort orders a list of threads.
+type ThreadSort string
+
+// The orders a list can take.
+const (
+	SortActivity ThreadSort = "activity"
+	SortCreated  ThreadSort = "newest"
+	SortHelpful  ThreadSort = "helpful"
+)
+
 // ThreadFilter selects a list of threads.
 type ThreadFilter struct {
 	CategoryID int64 // 0: every category
 	UserID     int64 // 0: every author
+	Show       ThreadShow
+	Sort       ThreadSort
 	Page       int
 	PerPage    int
 }
@@ -80,11 +103,26 @@ func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error)
 	if f.UserID != 0 {
 		q = q.Where("threads.user_id = ?", f.UserID)
 	}
+	switch f.Show {
+	case ShowUnanswered:
+		q = q.Where("threads.reply_count = 0")
+	case ShowUnsolved:
+		q = q.Where("threads.solution_post_id IS NULL")
+	case ShowSolved:
+		q = q.Where("threads.solution_post_id IS NOT NULL")
+	}
+	order := "threads.last_posted_at DESC, threads.id DESC"
+	switch f.Sort {
+	case SortCreated:
+		order = "threads.created_at DESC, threads.id DESC"
+	case SortHelpful:
+		order = "threads.helpful_count DESC, threads.last_posted_at DESC, threads.id DESC"
+	}
 	if err := q.Session(&gorm.Session{}).Count(&list.TotalItems).Error; err != nil {
 		return ThreadList{}, fmt.Errorf("models: count threads: %w", err)
 	}
 	err := q.Joins("Category").Joins("User").Joins("LastPoster").
-		Order("threads.last_posted_at DESC, threads.id DESC").
+		Order(order).
 		Limit(per).Offset(list.offset()).Find(&list.Threads).Error
 	if err != nil {
 		return ThreadList{}, fmt.Errorf("models: list threads: %w", err)

@@ -47,7 +47,7 @@ func (s *Store) SignInUser(ctx context.Context, in SignIn) (user User, created b
 		if err != nil {
 			return err
 		}
-		user = User{Username: username, Name: in.Name, Email: in.Email, AvatarURL: in.AvatarURL}
+		user = User{Username: username, Name: in.Name, Email: in.Email, AvatarURL: in.AvatarURL, Role: RoleMember}
 		if err := tx.db.Create(&user).Error; err != nil {
 			return err
 		}

@@ -1,0 +1,140 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// PostByID loads a post with its thread (and the thread's category) and author.
+func (s *Store) PostByID(ctx context.Context, id int64) (Post, error) {
+	var p Post
+	err := s.db.WithContext(ctx).Joins("User").Joins("Thread").Where("posts.id = ?", id).Take(&p).Error
+	if err != nil {
+		return Post{}, notFound(err, "post %d", id)
+	}
+	if err := s.db.WithContext(ctx).Take(&p.Thread.Category, p.Thread.CategoryID).Error; err != nil {
+		return Post{}, notFound(err, "category of post %d", id)
+	}
+	return p, nil
+}
+
+// PostEdit is a change to a post. Title and CategoryID apply only to a
+// question (the first post), and only when set.
+type PostEdit struct {
+	Body       string
+	Title      string
+	CategoryID int64
+}
+
+// EditPost changes a post, keeping what it said before as a revision, so
+// nothing a user wrote is lost. Only the author or a moderator may edit.
+func (s *Store) EditPost(ctx context.Context, actor User, postID int64, in PostEdit) (Post, error) {
+	html, err := s.md.Render(in.Body)
+	if err != nil {
+		return Post{}, fmt.Errorf("models: render edit: %w", err)
+	}
+	var post Post
+	err = s.Tx(ctx, func(tx *Store) error {
+		if err := tx.db.Take(&post, postID).Error; err != nil {
+			return err
+		}
+		if post.UserID != actor.ID && !actor.CanModerate() {
+			return ErrForbidden
+		}
+		if post.Deleted() {
+			return ErrConflict
+		}
+		var th Thread
+		if err := tx.db.Take(&th, post.ThreadID).Error; err != nil {
+			return err
+		}
+		rev := PostRevision{PostID: post.ID, UserID: actor.ID, Source: post.Source, CreatedAt: time.Now().UTC()}
+		if post.Position == 1 {
+			rev.Title, rev.CategoryID = th.Title, &th.CategoryID
+		}
+		if err := tx.db.Omit("User").Create(&rev).Error; err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		post.Source, post.HTML, post.EditedAt, post.UpdatedAt = in.Body, html, &now, now
+		if err := tx.db.Omit("User", "Thread").Save(&post).Error; err != nil {
+			return err
+		}
+		if post.Position != 1 || (in.Title == "" && in.CategoryID == 0) {
+			return nil
+		}
+		return tx.retitle(&th, in.Title, in.CategoryID)
+	})
+	if err != nil {
+		return Post{}, fmt.Errorf("models: edit post %d: %w", postID, notFoundErr(err))
+	}
+	return post, nil
+}
+
+// retitle changes a thread's title and category, moving the category counts.
+func (s *Store) retitle(th *Thread, title string, categoryID int64) error {
+	if categoryID != 0 && categoryID != th.CategoryID {
+		res := s.db.Exec(`UPDATE categories SET thread_count = thread_count + 1 WHERE id = ?`, categoryID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		if err := s.db.Exec(`UPDATE categories SET thread_count = thread_count - 1 WHERE id = ?`, th.CategoryID).Error; err != nil {
+			return err
+		}
+		th.CategoryID = categoryID
+	}
+	if title != "" {
+		th.Title, th.Slug = title, Slugify(title)
+	}
+	th.UpdatedAt = time.Now().UTC()
+	return s.db.Omit("Category", "User", "LastPoster").Save(th).Error
+}
+
+// DeletePost soft-deletes a post: it shows as deleted, its text stays for
+// moderators, it leaves search, and the thread's counters and solution follow.
+func (s *Store) DeletePost(ctx context.Context, actor User, postID int64) (Post, error) {
+	var post Post
+	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.db.Take(&post, postID).Error; err != nil {
+			return err
+		}
+		if post.UserID != actor.ID && !actor.CanModerate() {
+			return ErrForbidden
+		}
+		if post.Deleted() {
+			return nil
+		}
+		now := time.Now().UTC()
+		post.DeletedAt, post.DeletedBy = &now, &actor.ID
+		if err := tx.db.Model(&Post{}).Where("id = ?", post.ID).
+			Updates(map[string]any{"deleted_at": now, "deleted_by": actor.ID}).Error; err != nil {
+			return err
+		}
+		if post.Position > 1 {
+			if err := tx.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, post.ThreadID).Error; err != nil {
+				return err
+			}
+		}
+		return tx.db.Exec(`UPDATE threads SET solution_post_id = NULL, solved_at = NULL WHERE id = ? AND solution_post_id = ?`,
+			post.ThreadID, post.ID).Error
+	})
+	if err != nil {
+		return Post{}, fmt.Errorf("models: delete post %d: %w", postID, notFoundErr(err))
+	}
+	return post, nil
+}
+
+// Revisions lists what a post said before each edit, oldest first.
+func (s *Store) Revisions(ctx context.Context, postID int64) ([]PostRevision, error) {
+	var revs []PostRevision
+	err := s.db.WithContext(ctx).Joins("User").Where("post_revisions.post_id = ?", postID).
+		Order("post_revisions.created_at, post_revisions.id").Find(&revs).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: revisions of post %d: %w", postID, err)
+	}
+	return revs, nil
+}

@@ -1,0 +1,72 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// ToggleHelpful adds the user's "helpful" vote to a post, or takes it back
+// if it was there. Nobody votes for their own posts. The post's and the
+// thread's counters move in the same transaction.
+func (s *Store) ToggleHelpful(ctx context.Context, userID, postID int64) (voted bool, count int, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		var post Post
+		if err := tx.db.Take(&post, postID).Error; err != nil {
+			return err
+		}
+		if post.UserID == userID {
+			return ErrForbidden
+		}
+		if post.Deleted() {
+			return ErrConflict
+		}
+		res := tx.db.Where("post_id = ? AND user_id = ?", postID, userID).Delete(&PostVote{})
+		if res.Error != nil {
+			return res.Error
+		}
+		delta := -1
+		if res.RowsAffected == 0 {
+			res = tx.db.Clauses(clause.OnConflict{DoNothing: true}).
+				Create(&PostVote{PostID: postID, UserID: userID, CreatedAt: time.Now().UTC()})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return nil // a concurrent request of the same user voted first
+			}
+			delta, voted = 1, true
+		}
+		if err := tx.db.Exec(`UPDATE posts SET helpful_count = helpful_count + ? WHERE id = ?`, delta, postID).Error; err != nil {
+			return err
+		}
+		if err := tx.db.Exec(`UPDATE threads SET helpful_count = helpful_count + ? WHERE id = ?`, delta, post.ThreadID).Error; err != nil {
+			return err
+		}
+		return tx.db.Model(&Post{}).Select("helpful_count").Where("id = ?", postID).Scan(&count).Error
+	})
+	if err != nil {
+		return false, 0, fmt.Errorf("models: helpful vote on post %d: %w", postID, notFoundErr(err))
+	}
+	return voted, count, nil
+}
+
+// VotedPosts returns which of the posts the user found helpful, so a page
+// can show the state of each button in one query.
+func (s *Store) VotedPosts(ctx context.Context, userID int64, postIDs []int64) (map[int64]bool, error) {
+	voted := map[int64]bool{}
+	if userID == 0 || len(postIDs) == 0 {
+		return voted, nil
+	}
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&PostVote{}).Where("user_id = ? AND post_id IN ?", userID, postIDs).Pluck("post_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: votes of user %d: %w", userID, err)
+	}
+	for _, id := range ids {
+		voted[id] = true
+	}
+	return voted, nil
+}
