@@ -22,6 +22,10 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 		status, msgID = fiber.StatusForbidden, "error.csrf"
 	case errors.Is(err, models.ErrNotFound):
 		status, msgID = fiber.StatusNotFound, "error.not_found"
+	case errors.Is(err, models.ErrForbidden):
+		status, msgID = fiber.StatusForbidden, "error.forbidden"
+	case errors.Is(err, models.ErrConflict):
+		status, msgID = fiber.StatusConflict, "error.conflict"
 	case errors.As(err, &fe):
 		status = fe.Code
 		switch {

@@ -23,36 +23,55 @@ func pageNumber(c *fiber.Ctx) int {
 	return n
 }
 
+// listFilter reads a list's filter and order from its query string; unknown
+// values fall back to the defaults.
+func listFilter(c *fiber.Ctx) models.ThreadFilter {
+	f := models.ThreadFilter{Show: models.ShowLatest, Sort: models.SortActivity, Page: pageNumber(c), PerPage: threadsPerPage}
+	switch show := models.ThreadShow(c.Query("show")); show {
+	case models.ShowUnanswered, models.ShowUnsolved, models.ShowSolved:
+		f.Show = show
+	}
+	switch sort := models.ThreadSort(c.Query("sort")); sort {
+	case models.SortCreated, models.SortHelpful:
+		f.Sort = sort
+	}
+	return f
+}
+
 // showHome lists categories and the latest threads.
 func (h *Handler) showHome(c *fiber.Ctx) error {
-	cats, err := h.store.Categories(c.UserContext())
-	if err != nil {
-		return err
-	}
-	list, err := h.store.Threads(c.UserContext(), models.ThreadFilter{Page: pageNumber(c), PerPage: threadsPerPage})
-	if err != nil {
-		return err
-	}
-	return h.render(c, fiber.StatusOK, views.Home, views.ListData{Base: h.base(c, ""), Categories: cats, List: list, ListPath: "/"})
+	return h.showList(c, nil)
 }
 
 // showCategory lists one category's threads.
 func (h *Handler) showCategory(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	cat, err := h.store.CategoryBySlug(ctx, c.Params("slug"))
+	cat, err := h.store.CategoryBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
+	return h.showList(c, &cat)
+}
+
+func (h *Handler) showList(c *fiber.Ctx, cat *models.Category) error {
+	ctx := c.UserContext()
 	cats, err := h.store.Categories(ctx)
 	if err != nil {
 		return err
 	}
-	list, err := h.store.Threads(ctx, models.ThreadFilter{CategoryID: cat.ID, Page: pageNumber(c), PerPage: threadsPerPage})
+	f := listFilter(c)
+	base, title := "/", ""
+	if cat != nil {
+		f.CategoryID, base, title = cat.ID, "/c/"+cat.Slug, cat.Name(language(c))
+	}
+	list, err := h.store.Threads(ctx, f)
 	if err != nil {
 		return err
 	}
-	b := h.base(c, cat.Name(language(c)))
-	return h.render(c, fiber.StatusOK, views.Home, views.ListData{Base: b, Categories: cats, Category: &cat, List: list, ListPath: "/c/" + cat.Slug})
+	return h.render(c, fiber.StatusOK, views.Home, views.ListData{
+		Base: h.base(c, title), Categories: cats, Category: cat, List: list,
+		ListPath: views.ListPath(base, string(f.Show), string(f.Sort)), BasePath: base,
+		Show: string(f.Show), Sort: string(f.Sort),
+	})
 }
 
 // redirectThread sends /t/{id} to the thread's canonical address.
@@ -85,8 +104,22 @@ func (h *Handler) showThread(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderThread(c *fiber.Ctx, status int, view models.ThreadView, reply views.PostForm) error {
-	b := h.base(c, view.Thread.Title)
-	return h.render(c, status, views.Thread, views.ThreadData{Base: b, View: view, Reply: reply})
+	ctx := c.UserContext()
+	data := views.ThreadData{Base: h.base(c, view.Thread.Title), View: view, Reply: reply}
+	var err error
+	if data.Solution, err = h.store.SolutionPost(ctx, view.Thread); err != nil {
+		return err
+	}
+	if data.User != nil {
+		ids := make([]int64, len(view.Posts))
+		for i, p := range view.Posts {
+			ids[i] = p.ID
+		}
+		if data.Voted, err = h.store.VotedPosts(ctx, data.User.ID, ids); err != nil {
+			return err
+		}
+	}
+	return h.render(c, status, views.Thread, data)
 }
 
 // newThread shows the composer. Asking needs an account, so visitors are
@@ -159,7 +192,9 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(views.ThreadPath(th.ID, th.Slug), fiber.StatusSeeOther)
+	// Landing on the question's anchor tells the composer's script the
+	// draft became a post.
+	return c.Redirect(views.ThreadPath(th.ID, th.Slug)+"#p"+strconv.FormatInt(th.FirstPostID, 10), fiber.StatusSeeOther)
 }
 
 // preview renders markdown exactly as a stored post would be, for the

@@ -30,7 +30,7 @@ type ImportedPost struct {
 // importBatchRows bounds the rows of one INSERT: ten columns a thread, eight a
 // post, stays well under the bind-parameter limits of SQLite (32766) and
 // PostgreSQL (65535).
-const importBatchRows = 500
+const importBatchRows = 100
 
 // ImportUsers creates the users whose usernames are not taken, and returns
 // every user of the list with its ID, in the order given; a username that
@@ -63,6 +63,9 @@ func (s *Store) ImportUsers(ctx context.Context, users []User) ([]User, error) {
 		for _, u := range users {
 			if _, ok := stored[u.Username]; !ok {
 				u.ID = 0
+				if u.Role == "" {
+					u.Role = RoleMember
+				}
 				fresh = append(fresh, u)
 			}
 		}

@@ -113,6 +113,8 @@ type Thread struct {
 	SolutionPostID *int64
 	SolvedAt       *time.Time
 	HelpfulCount   int
+	// FirstPostID is set by CreateThread for the caller; it is not stored.
+	FirstPostID int64 `gorm:"-"`
 
 	Category   Category `gorm:"foreignKey:CategoryID"`
 	User       User     `gorm:"foreignKey:UserID"`

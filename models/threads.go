@@ -42,6 +42,7 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 		if err := tx.db.Omit("User", "Thread").Create(&post).Error; err != nil {
 			return err
 		}
+		th.FirstPostID = post.ID
 		res := tx.db.Exec(`UPDATE categories SET thread_count = thread_count + 1 WHERE id = ?`, in.CategoryID)
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound

@@ -88,14 +88,49 @@ type ListData struct {
 	Categories []models.Category
 	Category   *models.Category
 	List       models.ThreadList
-	ListPath   string
+	ListPath   string // the list's address with its filter and order, for pagination
+	BasePath   string // the list's address alone, for the filter links
+	Show       string
+	Sort       string
+}
+
+// ListLink is the address of the list with another filter or order.
+func (d ListData) ListLink(show, sort string) string {
+	return listPath(d.BasePath, show, sort)
 }
 
 // ThreadData fills a thread page.
 type ThreadData struct {
 	Base
-	View  models.ThreadView
-	Reply PostForm
+	View     models.ThreadView
+	Reply    PostForm
+	Solution *models.Post   // the accepted reply, shown under the question
+	Voted    map[int64]bool // posts the viewer found helpful
+}
+
+// CanAccept reports whether the viewer may mark or unmark the solution.
+func (d ThreadData) CanAccept() bool {
+	return d.User != nil && (d.User.ID == d.View.Thread.UserID || d.User.CanModerate())
+}
+
+// CanChange reports whether the viewer may edit or delete a post.
+func (d ThreadData) CanChange(p models.Post) bool {
+	return d.User != nil && !p.Deleted() && (d.User.ID == p.UserID || d.User.CanModerate())
+}
+
+// EditData fills the edit page.
+type EditData struct {
+	Base
+	Post       models.Post
+	Categories []models.Category
+	Form       PostForm
+}
+
+// HistoryData fills a post's history page.
+type HistoryData struct {
+	Base
+	Post      models.Post
+	Revisions []models.PostRevision
 }
 
 // PostForm is what a user typed into a composer, with the reason beside

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
+	"time"
 
 	"hiroba/models"
 	"hiroba/models/search"
@@ -61,4 +62,38 @@ func newPager(t Translator, p models.Pagination, base string) Pager {
 // highlight escapes a title and marks the searched words in it.
 func highlight(text string, words []string) template.HTML {
 	return template.HTML(search.Highlight(text, words))
+}
+
+// listPath is a thread list's address with a filter and an order; the
+// defaults are left out so each list has one canonical address.
+func listPath(base, show, sort string) string {
+	v := url.Values{}
+	if show != "" && show != string(models.ShowLatest) {
+		v.Set("show", show)
+	}
+	if sort != "" && sort != string(models.SortActivity) {
+		v.Set("sort", sort)
+	}
+	if len(v) == 0 {
+		return base
+	}
+	return base + "?" + v.Encode()
+}
+
+// ListPath is exported for handlers building pagination links.
+func ListPath(base, show, sort string) string { return listPath(base, show, sort) }
+
+// deref reads an optional id; nil is 0, which no row has.
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }

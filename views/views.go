@@ -29,6 +29,8 @@ const (
 	Login   Page = "login"
 	Error   Page = "error"
 	Search  Page = "search"
+	Edit    Page = "edit"
+	History Page = "history"
 	Preview Page = "preview" // a fragment, without the layout
 	Similar Page = "similar" // a fragment, without the layout
 )
@@ -36,7 +38,7 @@ const (
 // fragments are pages rendered without the layout, for scripts to insert.
 var fragments = map[Page]string{Preview: "preview-fragment", Similar: "similar-fragment"}
 
-var pages = []Page{Home, Thread, Compose, Profile, Login, Error, Search}
+var pages = []Page{Home, Thread, Compose, Profile, Login, Error, Search, Edit, History}
 
 // Renderer executes the parsed pages.
 type Renderer struct {
@@ -55,6 +57,9 @@ func New(assets *public.Assets) (*Renderer, error) {
 		"initial":    initial,
 		"pager":      newPager,
 		"highlight":  highlight,
+		"deref":      deref,
+		"deref_time": derefTime,
+		"list":       func(items ...string) []string { return items },
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {

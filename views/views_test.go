@@ -141,6 +141,8 @@ func TestEveryPageRenders(t *testing.T) {
 		Preview: PreviewData{Base: base, HTML: "<p>x</p>"},
 		Search: SearchData{Base: base, Searched: true, Results: models.SearchResults{
 			Words: []string{"t"}, Results: []models.SearchResult{{Thread: th, Post: models.Post{ID: 1, Position: 2, User: user}, Snippet: "<mark>t</mark>"}}}},
+		Edit:    EditData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}},
+		History: HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: []models.PostRevision{{ID: 1, Source: "old", User: user}}},
 		Similar: SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
 	}
 	for _, p := range pages {

@@ -54,3 +54,45 @@
     }, 350);
   });
 })();
+
+// Ask before deleting a post.
+document.addEventListener("submit", function (ev) {
+  var msg = ev.target.getAttribute && ev.target.getAttribute("data-confirm");
+  if (msg && !window.confirm(msg)) ev.preventDefault();
+});
+
+// Drafts: text typed into a composer survives a reload or a lost
+// connection. A draft is kept until the post it became is seen: a
+// successful submit lands on a post's anchor (#p123); a refused one comes
+// back as the form with the text in it, and keeps the draft.
+(function () {
+  "use strict";
+  var store;
+  try { store = window.localStorage; store.setItem("hiroba:t", "1"); store.removeItem("hiroba:t"); } catch (e) { return; }
+  var submitted = null;
+  try { submitted = window.sessionStorage.getItem("hiroba:submitted"); window.sessionStorage.removeItem("hiroba:submitted"); } catch (e) {}
+  if (submitted && /^#p\d+$/.test(window.location.hash)) store.removeItem("hiroba:draft:" + submitted);
+
+  var forms = document.querySelectorAll("form[data-draft]");
+  Array.prototype.forEach.call(forms, function (form) {
+    var key = "hiroba:draft:" + form.getAttribute("data-draft");
+    var fields = form.querySelectorAll("textarea[name=body], input[name=title]");
+    var saved = null;
+    try { saved = JSON.parse(store.getItem(key) || "null"); } catch (e) {}
+    // Only an empty form is refilled: text the server sent back wins.
+    var empty = Array.prototype.every.call(fields, function (f) { return f.value === ""; });
+    if (saved && empty) {
+      Array.prototype.forEach.call(fields, function (f) { if (saved[f.name]) f.value = saved[f.name]; });
+    }
+    form.addEventListener("input", function () {
+      var draft = {};
+      Array.prototype.forEach.call(fields, function (f) { draft[f.name] = f.value; });
+      store.setItem(key, JSON.stringify(draft));
+    });
+    form.addEventListener("submit", function (ev) {
+      var button = ev.submitter;
+      if (button && button.value === "preview") return;
+      try { window.sessionStorage.setItem("hiroba:submitted", form.getAttribute("data-draft")); } catch (e) {}
+    });
+  });
+})();

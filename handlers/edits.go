@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"hiroba/models"
+	"hiroba/views"
+)
+
+// loadOwnPost finds a post the viewer may change: their own, or any post
+// for a moderator.
+func (h *Handler) loadOwnPost(c *fiber.Ctx) (models.User, models.Post, error) {
+	user, err := requireUser(c)
+	if err != nil {
+		return user, models.Post{}, err
+	}
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return user, models.Post{}, fiber.ErrNotFound
+	}
+	post, err := h.store.PostByID(c.UserContext(), int64(id))
+	if err != nil {
+		return user, models.Post{}, err
+	}
+	if post.UserID != user.ID && !user.CanModerate() {
+		return user, models.Post{}, fiber.ErrForbidden
+	}
+	if post.Deleted() {
+		return user, models.Post{}, models.ErrConflict
+	}
+	return user, post, nil
+}
+
+// editPost shows the edit form, filled with the post as it is.
+func (h *Handler) editPost(c *fiber.Ctx) error {
+	_, post, err := h.loadOwnPost(c)
+	if err != nil {
+		return err
+	}
+	form := views.PostForm{Body: post.Source}
+	if post.Position == 1 {
+		form.Title, form.CategoryID = post.Thread.Title, post.Thread.CategoryID
+	}
+	return h.renderEdit(c, fiber.StatusOK, post, form)
+}
+
+func (h *Handler) renderEdit(c *fiber.Ctx, status int, post models.Post, form views.PostForm) error {
+	cats, err := h.store.Categories(c.UserContext())
+	if err != nil {
+		return err
+	}
+	b := h.base(c, "")
+	b.Title = b.T("edit.title")
+	return h.render(c, status, views.Edit, views.EditData{Base: b, Post: post, Categories: cats, Form: form})
+}
+
+// updatePost saves an edit; the previous text is kept as a revision.
+func (h *Handler) updatePost(c *fiber.Ctx) error {
+	user, post, err := h.loadOwnPost(c)
+	if err != nil {
+		return err
+	}
+	t := h.catalog.In(language(c))
+	form := views.PostForm{Body: utils.CopyString(c.FormValue("body"))}
+	edit := models.PostEdit{Body: form.Body}
+	if post.Position == 1 {
+		form.Title = utils.CopyString(c.FormValue("title"))
+		form.CategoryID, _ = strconv.ParseInt(c.FormValue("category"), 10, 64)
+		form.Errors = threadInput{CategoryID: form.CategoryID, Title: form.Title, Body: form.Body}.validate(t)
+		edit.Title, edit.CategoryID = strings.TrimSpace(form.Title), form.CategoryID
+	} else if msg := validateBody(t, form.Body); msg != "" {
+		form.Errors = map[string]string{"body": msg}
+	}
+	if len(form.Errors) > 0 {
+		return h.renderEdit(c, fiber.StatusUnprocessableEntity, post, form)
+	}
+	if c.FormValue("action") == "preview" {
+		if form.Preview, err = h.renderMarkdown(form.Body); err != nil {
+			return err
+		}
+		return h.renderEdit(c, fiber.StatusOK, post, form)
+	}
+	edited, err := h.store.EditPost(c.UserContext(), user, post.ID, edit)
+	if err != nil {
+		return err
+	}
+	return h.redirectToPost(c, edited)
+}
+
+// deletePost soft-deletes a post and goes back to where it was.
+func (h *Handler) deletePost(c *fiber.Ctx) error {
+	user, post, err := h.loadOwnPost(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.DeletePost(c.UserContext(), user, post.ID); err != nil {
+		return err
+	}
+	return h.redirectToPost(c, post)
+}
+
+// showHistory lists what a post said before each edit.
+func (h *Handler) showHistory(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	post, err := h.store.PostByID(c.UserContext(), int64(id))
+	if err != nil {
+		return err
+	}
+	viewer := currentUser(c)
+	if post.Deleted() && (viewer == nil || !viewer.CanModerate()) {
+		return fiber.ErrNotFound
+	}
+	revs, err := h.store.Revisions(c.UserContext(), post.ID)
+	if err != nil {
+		return err
+	}
+	b := h.base(c, "")
+	b.Title = b.T("history.title", "Title", post.Thread.Title)
+	return h.render(c, fiber.StatusOK, views.History, views.HistoryData{Base: b, Post: post, Revisions: revs})
+}
