@@ -19,6 +19,8 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	seedArgs, args := seedFlags(cmd, args)
+	adminWords, args := adminArgs(cmd, args)
 	cfg, err := LoadConfig(getenv, args)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -32,10 +34,14 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 		err = serve(ctx, cfg, log)
 	case "migrate":
 		err = migrate(ctx, cfg, stdout)
+	case "admin":
+		err = admin(ctx, cfg, adminWords, stdout)
+	case "seed":
+		err = seedForum(ctx, cfg, seedArgs, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hiroba [serve|migrate] [-addr ADDR] [-database URL] [-base-url URL]")
+		fmt.Fprintln(stdout, "usage: hiroba [serve|migrate|seed|admin] [-addr ADDR] [-database URL] [-base-url URL]\n       hiroba seed [--threads N] [--replies M] [--seed S] [-database URL]\n       hiroba admin grant USERNAME member|moderator|admin [-database URL]")
 	default:
-		fmt.Fprintf(stderr, "unknown command %q (want serve or migrate)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q (want serve, migrate, seed or admin)\n", cmd)
 		return 2
 	}
 	if err != nil {

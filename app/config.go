@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Config is everything the forum reads from its environment. Every field has
@@ -31,6 +32,15 @@ type Config struct {
 	ContactURL    string // HIROBA_CONTACT_URL
 
 	LogLevel string // HIROBA_LOG_LEVEL
+
+	SMTPURL  string // HIROBA_SMTP_URL: notification email is off without it
+	MailFrom string // HIROBA_MAIL_FROM
+
+	RedisURL    string   // HIROBA_REDIS_URL: shared rate-limit counters
+	AdminEmails []string // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
+
+	// mailNow is the mailer's clock; tests in this package set it.
+	mailNow func() time.Time
 }
 
 // LoadConfig reads the environment through getenv, then the flags in args.
@@ -59,6 +69,14 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		StatusURL:        env("HIROBA_STATUS_URL", ""),
 		ContactURL:       env("HIROBA_CONTACT_URL", ""),
 		LogLevel:         env("HIROBA_LOG_LEVEL", "info"),
+		SMTPURL:          env("HIROBA_SMTP_URL", ""),
+		MailFrom:         env("HIROBA_MAIL_FROM", ""),
+		RedisURL:         env("HIROBA_REDIS_URL", ""),
+	}
+	for _, e := range strings.Split(env("HIROBA_ADMIN_EMAILS", ""), ",") {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+			c.AdminEmails = append(c.AdminEmails, e)
+		}
 	}
 	fs := flag.NewFlagSet("hiroba", flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (HIROBA_ADDR)")

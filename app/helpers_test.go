@@ -53,6 +53,7 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 		cancel()
 		t.Fatal(err)
 	}
+	modeltest.Relax(t, srv.Store)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
 	t.Cleanup(func() {

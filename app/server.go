@@ -12,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
+	"hiroba/app/mailer"
+	"hiroba/app/ratelimit"
 	"hiroba/handlers"
 	"hiroba/models"
 	"hiroba/models/database"
@@ -26,6 +28,10 @@ type Server struct {
 	db    *gorm.DB
 	Store *models.Store
 	App   *fiber.App
+	// Mailer sends notification email; nil unless HIROBA_SMTP_URL is set.
+	Mailer *mailer.Worker
+
+	limiter ratelimit.Limiter
 }
 
 // New opens the database, brings its schema up to date, makes sure the
@@ -46,26 +52,40 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		database.Close(db)
 		return nil, err
 	}
-	app, err := newApp(cfg, store, log)
+	// Counters live in Redis when several instances must share them.
+	limiter := ratelimit.NewMemory()
+	if cfg.RedisURL != "" {
+		if limiter, err = ratelimit.NewRedis(cfg.RedisURL); err != nil {
+			database.Close(db)
+			return nil, err
+		}
+	}
+	app, h, err := newApp(cfg, store, limiter, log)
+	if err != nil {
+		limiter.Close()
+		database.Close(db)
+		return nil, err
+	}
+	mail, err := newMailer(cfg, store, h.UnsubscribeURL, log)
 	if err != nil {
 		database.Close(db)
 		return nil, err
 	}
-	return &Server{cfg: cfg, log: log, db: db, Store: store, App: app}, nil
+	return &Server{cfg: cfg, log: log, db: db, Store: store, App: app, Mailer: mail, limiter: limiter}, nil
 }
 
-func newApp(cfg Config, store *models.Store, log *slog.Logger) (*fiber.App, error) {
+func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slog.Logger) (*fiber.App, *handlers.Handler, error) {
 	assets, err := public.Load()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	renderer, err := views.New(assets)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	catalog, err := views.NewCatalog()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	secret := []byte(cfg.SessionSecret)
 	if len(secret) == 0 {
@@ -88,6 +108,8 @@ func newApp(cfg Config, store *models.Store, log *slog.Logger) (*fiber.App, erro
 		SecureCookies: cfg.HTTPS(),
 		Secret:        secret,
 		Providers:     Providers(cfg),
+		Limiter:       limiter,
+		AdminEmails:   cfg.AdminEmails,
 	}, log)
 
 	app := fiber.New(fiber.Config{
@@ -102,7 +124,7 @@ func newApp(cfg Config, store *models.Store, log *slog.Logger) (*fiber.App, erro
 	})
 	useMiddleware(app, log)
 	h.Register(app)
-	return app, nil
+	return app, h, nil
 }
 
 // Run serves until ctx is cancelled, then stops accepting connections and
@@ -121,6 +143,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listener(ln) }()
 	go s.sweepSessions(ctx)
+	defer s.startMailer(ctx)() // waited for, so Close never pulls the database from under a send
 	select {
 	case err := <-errc:
 		return err
@@ -133,8 +156,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// Close releases the database.
-func (s *Server) Close() error { return database.Close(s.db) }
+// Close releases the database and the rate limiter's connections.
+func (s *Server) Close() error {
+	s.limiter.Close()
+	return database.Close(s.db)
+}
 
 func (s *Server) sweepSessions(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)

@@ -135,9 +135,11 @@ func (h *Handler) finishAuth(c *fiber.Ctx) error {
 		h.log.Warn("sign-in user fetch failed", slog.String("provider", id), slog.Any("error", err))
 		return h.renderLogin(c, fiber.StatusBadGateway, "login.failed", "")
 	}
+	verified := emailVerified(gu.RawData)
 	user, _, err := h.store.SignInUser(c.UserContext(), models.SignIn{
 		Provider: id, ProviderUserID: gu.UserID, Nickname: gu.NickName, Name: gu.Name,
-		Email: gu.Email, AvatarURL: safeAvatar(gu.AvatarURL),
+		Email: gu.Email, EmailVerified: verified, AvatarURL: safeAvatar(gu.AvatarURL),
+		MakeAdmin: verified && h.isAdminEmail(gu.Email),
 	})
 	if err != nil {
 		return err
@@ -217,4 +219,32 @@ func safeAvatar(raw string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// emailVerified reads the provider's word that the email address belongs to
+// the person: OpenID Connect's email_verified, Google's verified_email.
+func emailVerified(raw map[string]any) bool {
+	for _, key := range []string{"email_verified", "verified_email"} {
+		switch v := raw[key].(type) {
+		case bool:
+			if v {
+				return true
+			}
+		case string:
+			if v == "true" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (h *Handler) isAdminEmail(email string) bool {
+	email = strings.ToLower(strings.TrimSpace(email))
+	for _, e := range h.cfg.AdminEmails {
+		if email != "" && e == email {
+			return true
+		}
+	}
+	return false
 }

@@ -40,6 +40,7 @@ func newForum(t *testing.T, dialect string) *forum {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	modeltest.Relax(t, srv.Store)
 	return &forum{t: t, srv: srv}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/markbates/goth"
 
+	"hiroba/app/ratelimit"
 	"hiroba/models"
 	"hiroba/public"
 	"hiroba/views"
@@ -34,6 +35,9 @@ type Config struct {
 	Secret        []byte // signs the CSRF and sign-in cookies
 	SessionTTL    time.Duration
 	Providers     []AuthProvider
+	Limiter       ratelimit.Limiter // nil: no limits (tests of other things)
+	Limits        Limits
+	AdminEmails   []string // verified emails that become admins at sign-in
 }
 
 // Handler serves every page of the forum.
@@ -51,6 +55,9 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
 	return &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log}
 }
 
@@ -62,34 +69,40 @@ func (h *Handler) Register(app *fiber.App) {
 
 	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF)
 
+	l := h.cfg.Limits
+	post := []fiber.Handler{h.limit(l.Post, false), h.limit(l.PostIP, true)}
 	app.Get("/", h.showHome)
 	app.Get("/c/:slug", h.showCategory)
 	app.Get("/t/:id<int>", h.redirectThread)
 	app.Get("/t/:id<int>/:slug", h.showThread)
-	app.Post("/t/:id<int>/replies", h.createReply)
+	app.Post("/t/:id<int>/replies", append(post, h.createReply)...)
 	app.Get("/new", h.newThread)
-	app.Post("/new", h.createThread)
+	app.Post("/new", append(post, h.createThread)...)
 	app.Post("/preview", h.preview)
 	app.Post("/t/:id<int>/solution", h.markSolution)
 	app.Post("/t/:id<int>/solution/clear", h.clearSolution)
-	app.Post("/p/:id<int>/helpful", h.toggleHelpful)
+	app.Post("/p/:id<int>/helpful", h.limit(l.Vote, false), h.toggleHelpful)
 	app.Get("/p/:id<int>/edit", h.editPost)
-	app.Post("/p/:id<int>/edit", h.updatePost)
+	app.Post("/p/:id<int>/edit", append(post, h.updatePost)...)
 	app.Post("/p/:id<int>/delete", h.deletePost)
 	app.Get("/p/:id<int>/history", h.showHistory)
+	app.Get("/p/:id<int>/flag", h.showFlag)
+	app.Post("/p/:id<int>/flag", h.limit(l.Flag, false), h.flagPost)
 	app.Get("/u/:username", h.showUser)
 	app.Get("/lang/:lang", h.setLanguage)
-	app.Get("/search", h.showSearch)
-	app.Get("/similar", h.similarThreads)
+	app.Get("/search", h.limit(l.Search, true), h.showSearch)
+	app.Get("/similar", h.limit(l.Search, true), h.similarThreads)
 	app.Get("/opensearch.xml", h.openSearch)
 
 	app.Get("/login", h.showLogin)
 	app.Post("/logout", h.signOut)
 	app.Get("/auth/dev", h.showLogin)
-	app.Post("/auth/dev", h.devSignIn)
+	app.Post("/auth/dev", h.limit(l.SignIn, true), h.devSignIn)
 	app.Get("/auth/:provider", h.beginAuth)
-	app.Get("/auth/:provider/callback", h.finishAuth)
+	app.Get("/auth/:provider/callback", h.limit(l.SignIn, true), h.finishAuth)
 
+	h.registerModeration(app)
+	h.registerNotifications(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 
@@ -114,6 +127,7 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 	}
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)
+		b.Unread = h.unreadCount(c, b.User.ID)
 	}
 	if flash := c.Cookies(flashCookie); flash != "" {
 		b.Flash = b.T(flash)

@@ -33,8 +33,15 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 		return h.rerenderThread(c, int64(id), fiber.StatusOK, form)
 	}
 	post, err := h.store.CreateReply(c.UserContext(), models.NewReply{ThreadID: int64(id), UserID: user.ID, Body: body})
+	if msg, status, refused := h.refusal(c, h.catalog.In(language(c)), err); refused {
+		form.Errors = map[string]string{"body": msg}
+		return h.rerenderThread(c, int64(id), status, form)
+	}
 	if err != nil {
 		return err
+	}
+	if post.Status == models.StatusHeld {
+		h.flash(c, "flash.held")
 	}
 	view, err := h.store.ThreadPage(c.UserContext(), post.ThreadID, models.PageOfPosition(post.Position))
 	if err != nil {

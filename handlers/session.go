@@ -52,7 +52,8 @@ func (h *Handler) startSession(c *fiber.Ctx, userID int64) error {
 		return err
 	}
 	h.setCookie(c, sessionCookie, token, "/", time.Now().Add(h.cfg.SessionTTL))
-	return nil
+	// Email is written in the language the user first signs in with.
+	return h.store.RememberLanguage(c.UserContext(), userID, language(c))
 }
 
 func (h *Handler) setCookie(c *fiber.Ctx, name, value, path string, expires time.Time) {

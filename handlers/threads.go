@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"errors"
 	"html/template"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -97,6 +99,9 @@ func (h *Handler) showThread(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !mayView(currentUser(c), view.Thread) {
+		return fiber.ErrNotFound
+	}
 	if slug, _ := url.PathUnescape(c.Params("slug")); slug != view.Thread.Slug {
 		return c.Redirect(views.PagePath(views.ThreadPath(view.Thread.ID, view.Thread.Slug), view.Page), fiber.StatusMovedPermanently)
 	}
@@ -110,6 +115,11 @@ func (h *Handler) renderThread(c *fiber.Ctx, status int, view models.ThreadView,
 	if data.Solution, err = h.store.SolutionPost(ctx, view.Thread); err != nil {
 		return err
 	}
+	if data.User != nil && data.User.CanModerate() {
+		if data.Categories, err = h.store.Categories(ctx); err != nil {
+			return err
+		}
+	}
 	if data.User != nil {
 		ids := make([]int64, len(view.Posts))
 		for i, p := range view.Posts {
@@ -118,6 +128,9 @@ func (h *Handler) renderThread(c *fiber.Ctx, status int, view models.ThreadView,
 		if data.Voted, err = h.store.VotedPosts(ctx, data.User.ID, ids); err != nil {
 			return err
 		}
+	}
+	if data.Watching, err = h.watchLevel(c, view.Thread.ID); err != nil {
+		return err
 	}
 	return h.render(c, status, views.Thread, data)
 }
@@ -189,8 +202,15 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 	th, err := h.store.CreateThread(c.UserContext(), models.NewThread{
 		UserID: user.ID, CategoryID: in.CategoryID, Title: strings.TrimSpace(in.Title), Body: in.Body,
 	})
+	if msg, status, refused := h.refusal(c, t, err); refused {
+		form.Errors = map[string]string{"body": msg}
+		return h.renderCompose(c, status, form)
+	}
 	if err != nil {
 		return err
+	}
+	if th.FirstPostStatus == models.StatusHeld {
+		h.flash(c, "flash.held")
 	}
 	// Landing on the question's anchor tells the composer's script the
 	// draft became a post.
@@ -218,4 +238,26 @@ func (h *Handler) renderMarkdown(src string) (template.HTML, error) {
 	html, err := h.store.RenderMarkdown(src)
 	// The renderer sanitizes its output; that is what makes this conversion safe.
 	return template.HTML(html), err
+}
+
+// mayView reports whether a viewer may open a thread: hidden threads are
+// for moderators and, while held, for their asker.
+func mayView(viewer *models.User, th models.Thread) bool {
+	return !th.Hidden() || (viewer != nil && (viewer.CanModerate() || viewer.ID == th.UserID))
+}
+
+// refusal turns a post the rules refused into the message shown beside the
+// text (which stays in the form) and the status to answer with.
+func (h *Handler) refusal(c *fiber.Ctx, t views.Translator, err error) (string, int, bool) {
+	var refused *models.RefusedError
+	if !errors.As(err, &refused) {
+		return "", 0, false
+	}
+	seconds := int(math.Ceil(refused.RetryAfter.Seconds()))
+	status := fiber.StatusUnprocessableEntity
+	if seconds > 0 {
+		status = fiber.StatusTooManyRequests
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(seconds))
+	}
+	return t.T("refused."+refused.Reason, "Count", seconds, "Detail", refused.Detail), status, true
 }

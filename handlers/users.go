@@ -18,11 +18,13 @@ func (h *Handler) showUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	threads, err := h.store.Threads(ctx, models.ThreadFilter{UserID: u.ID, PerPage: 20})
+	viewer := currentUser(c)
+	own := viewer != nil && (viewer.ID == u.ID || viewer.CanModerate())
+	threads, err := h.store.Threads(ctx, models.ThreadFilter{UserID: u.ID, PerPage: 20, WithHidden: own})
 	if err != nil {
 		return err
 	}
-	replies, pages, err := h.store.UserPosts(ctx, u.ID, pageNumber(c), 20)
+	replies, pages, err := h.store.UserPosts(ctx, u.ID, own, pageNumber(c), 20)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -58,6 +59,12 @@ func (s *Store) EditPost(ctx context.Context, actor User, postID int64, in PostE
 		}
 		now := time.Now().UTC()
 		post.Source, post.HTML, post.EditedAt, post.UpdatedAt = in.Body, html, &now, now
+		if post.HiddenAt != nil && !actor.CanModerate() {
+			// Editing a hidden post sends it back to a moderator rather
+			// than straight back onto the page.
+			post.HiddenAt, post.Status = nil, StatusHeld
+			post.ReviewReasons = strings.TrimSpace(post.ReviewReasons + "\nedited_after_hidden")
+		}
 		if err := tx.db.Omit("User", "Thread").Save(&post).Error; err != nil {
 			return err
 		}

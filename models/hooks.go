@@ -20,6 +20,9 @@ func (t *Thread) BeforeSave(*gorm.DB) error {
 
 // BeforeSave prepares the post's text for the search index.
 func (p *Post) BeforeSave(*gorm.DB) error {
+	if p.Status == "" {
+		p.Status = StatusPublished
+	}
 	p.SearchBody = search.IndexText(p.Source)
 	return nil
 }

@@ -27,10 +27,18 @@ type ImportedPost struct {
 	CreatedAt time.Time
 }
 
-// importBatchRows bounds the rows of one INSERT: ten columns a thread, eight a
-// post, stays well under the bind-parameter limits of SQLite (32766) and
-// PostgreSQL (65535).
-const importBatchRows = 100
+// importRows is how many rows one INSERT carries. At a dozen or so columns a
+// row, 500 rows stay well under the bind-parameter limits of SQLite (32766)
+// and PostgreSQL (65535). The SQLite driver matches each parameter to its
+// argument by a linear search, so a statement costs the square of its
+// parameters there: 100 rows is where that stops mattering and per-statement
+// overhead does not yet.
+func (s *Store) importRows() int {
+	if s.dialect == "sqlite" {
+		return 100
+	}
+	return 500
+}
 
 // ImportUsers creates the users whose usernames are not taken, and returns
 // every user of the list with its ID, in the order given; a username that
@@ -49,9 +57,9 @@ func (s *Store) ImportUsers(ctx context.Context, users []User) ([]User, error) {
 	out := make([]User, len(users))
 	err := s.Tx(ctx, func(tx *Store) error {
 		stored := make(map[string]User, len(users))
-		for start := 0; start < len(names); start += importBatchRows {
+		for start := 0; start < len(names); start += s.importRows() {
 			var found []User
-			chunk := names[start:min(start+importBatchRows, len(names))]
+			chunk := names[start:min(start+s.importRows(), len(names))]
 			if err := tx.db.Where("username IN ?", chunk).Find(&found).Error; err != nil {
 				return err
 			}
@@ -70,7 +78,7 @@ func (s *Store) ImportUsers(ctx context.Context, users []User) ([]User, error) {
 			}
 		}
 		if len(fresh) > 0 {
-			if err := tx.db.CreateInBatches(&fresh, importBatchRows).Error; err != nil {
+			if err := tx.db.CreateInBatches(&fresh, s.importRows()).Error; err != nil {
 				return err
 			}
 		}
@@ -122,7 +130,7 @@ func (s *Store) ImportThreads(ctx context.Context, batch []ImportedThread) ([]Th
 		perCategory[in.CategoryID]++
 	}
 	err = s.Tx(ctx, func(tx *Store) error {
-		if err := tx.db.Omit("Category", "User", "LastPoster").CreateInBatches(&threads, importBatchRows).Error; err != nil {
+		if err := tx.db.Omit("Category", "User", "LastPoster").CreateInBatches(&threads, s.importRows()).Error; err != nil {
 			return err
 		}
 		posts := make([]Post, 0, nposts)
@@ -135,7 +143,7 @@ func (s *Store) ImportThreads(ctx context.Context, batch []ImportedThread) ([]Th
 				})
 			}
 		}
-		if err := tx.db.Omit("User", "Thread").CreateInBatches(&posts, importBatchRows).Error; err != nil {
+		if err := tx.db.Omit("User", "Thread").CreateInBatches(&posts, s.importRows()).Error; err != nil {
 			return err
 		}
 		for id, n := range perCategory {

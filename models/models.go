@@ -16,8 +16,14 @@ type User struct {
 	Email     string
 	AvatarURL string
 	Role      Role
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// Moderation: a silenced user may read and vote but not post; a
+	// suspended one may not sign in to act at all. The reason is shown to them.
+	SilencedUntil    *time.Time
+	SuspendedUntil   *time.Time
+	ModerationReason string
+	EmailVerified    bool
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Role is what a user may do beyond their own posts.
@@ -113,8 +119,12 @@ type Thread struct {
 	SolutionPostID *int64
 	SolvedAt       *time.Time
 	HelpfulCount   int
+	HiddenAt       *time.Time // hidden by a moderator, or held with its question
+	ClosedAt       *time.Time // no more replies
+	PinnedAt       *time.Time // listed first
 	// FirstPostID is set by CreateThread for the caller; it is not stored.
-	FirstPostID int64 `gorm:"-"`
+	FirstPostID     int64      `gorm:"-"`
+	FirstPostStatus PostStatus `gorm:"-"`
 
 	Category   Category `gorm:"foreignKey:CategoryID"`
 	User       User     `gorm:"foreignKey:UserID"`
@@ -138,6 +148,11 @@ type Post struct {
 	DeletedAt    *time.Time
 	DeletedBy    *int64
 	HelpfulCount int
+	// Status is published, held (awaiting a moderator) or rejected; only
+	// published posts are public. ReviewReasons says what put it in review.
+	Status        PostStatus
+	ReviewReasons string
+	HiddenAt      *time.Time // hidden pending review (flags or a moderator)
 	// SearchBody is the text the search index holds; see hooks.go.
 	SearchBody string `json:"-"`
 

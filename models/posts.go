@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,32 +27,64 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 	now := time.Now().UTC()
 	post := Post{ThreadID: in.ThreadID, UserID: in.UserID, Source: in.Body, HTML: html, CreatedAt: now, UpdatedAt: now}
 	err = s.Tx(ctx, func(tx *Store) error {
-		var positions []int
-		err := tx.db.Raw(`UPDATE threads
-			SET post_count = post_count + 1, reply_count = reply_count + 1,
-			    last_posted_at = ?, last_poster_id = ?, updated_at = ?
-			WHERE id = ? RETURNING post_count`, now, in.UserID, now, in.ThreadID).Scan(&positions).Error
+		var author User
+		if err := tx.db.Take(&author, in.UserID).Error; err != nil {
+			return err
+		}
+		var th Thread
+		if err := tx.db.Take(&th, in.ThreadID).Error; err != nil {
+			return err
+		}
+		if (th.Closed() || th.Hidden()) && !author.CanModerate() {
+			if th.Hidden() {
+				return ErrNotFound
+			}
+			return &RefusedError{Reason: RefuseClosed}
+		}
+		status, reasons, err := tx.checkPost(ctx, author, false, in.Body, html, now)
 		if err != nil {
+			return err
+		}
+		post.Status, post.ReviewReasons = status, strings.Join(reasons, "\n")
+		// The position comes from the thread's counter in the same statement
+		// that bumps it; a held reply takes its place but is not yet news.
+		bump := `UPDATE threads SET post_count = post_count + 1, reply_count = reply_count + 1,
+			    last_posted_at = ?, last_poster_id = ?, updated_at = ? WHERE id = ? RETURNING post_count`
+		args := []any{now, in.UserID, now, in.ThreadID}
+		if status != StatusPublished {
+			bump = `UPDATE threads SET post_count = post_count + 1 WHERE id = ? RETURNING post_count`
+			args = []any{in.ThreadID}
+		}
+		var positions []int
+		if err := tx.db.Raw(bump, args...).Scan(&positions).Error; err != nil {
 			return err
 		}
 		if len(positions) == 0 {
 			return ErrNotFound
 		}
 		post.Position = positions[0]
-		return tx.db.Omit("User", "Thread").Create(&post).Error
+		if err := tx.db.Omit("User", "Thread").Create(&post).Error; err != nil {
+			return err
+		}
+		return tx.notifyPost(post)
 	})
 	if err != nil {
-		return Post{}, fmt.Errorf("models: reply to thread %d: %w", in.ThreadID, err)
+		return Post{}, fmt.Errorf("models: reply to thread %d: %w", in.ThreadID, notFoundErr(err))
 	}
 	return post, nil
 }
 
 // UserPosts lists a user's replies (not the questions that opened threads),
 // newest first, each with its thread.
-func (s *Store) UserPosts(ctx context.Context, userID int64, page, perPage int) ([]Post, Pagination, error) {
+//
+// withHidden includes posts out of public view, for their author or a moderator.
+func (s *Store) UserPosts(ctx context.Context, userID int64, withHidden bool, page, perPage int) ([]Post, Pagination, error) {
 	page, perPage = clampPage(page, perPage)
 	p := Pagination{Page: page, PerPage: perPage}
 	q := s.db.WithContext(ctx).Model(&Post{}).Where("posts.user_id = ? AND posts.position > 1", userID)
+	if !withHidden {
+		q = q.Where("posts.status = ? AND posts.hidden_at IS NULL AND posts.deleted_at IS NULL", StatusPublished)
+	}
 	if err := q.Session(&gorm.Session{}).Count(&p.TotalItems).Error; err != nil {
 		return nil, p, fmt.Errorf("models: count posts of user %d: %w", userID, err)
 	}

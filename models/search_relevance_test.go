@@ -717,6 +717,8 @@ var awkwardQueries = []struct {
 }{
 	{name: "empty", query: "", empty: true},
 	{name: "blank", query: " \t\n\u3000", empty: true},
+	// Whether stop words alone find anything is left open here, but both
+	// databases must give the same answer (see dialectAnswers).
 	{name: "only stop words", query: "the of and"},
 	{name: "only punctuation", query: "!!! ??? ... --- ,;:", empty: true},
 	{name: "only japanese punctuation", query: "。、「」・！？", empty: true},

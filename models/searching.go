@@ -89,7 +89,7 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 	var match, score, from string
 	var args []any
 	if s.dialect == "postgres" {
-		from = "posts p CROSS JOIN to_tsquery('english', ?) AS query"
+		from = "posts p CROSS JOIN to_tsquery('simple', ?) AS query"
 		match = "p.search_vector @@ query"
 		score = "ts_rank_cd(p.search_vector, query) * (CASE WHEN p.position = 1 THEN 1.5 ELSE 1.0 END)"
 		args = append(args, q.TSQuery())
@@ -101,7 +101,7 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 		args = append(args, q.FTS5())
 	}
 	// Deleted posts never show in results; their text stays for moderators.
-	where := []string{match, "p.deleted_at IS NULL"}
+	where := []string{match, "p.deleted_at IS NULL", "p.hidden_at IS NULL", "p.status = 'published'", "t.hidden_at IS NULL"}
 	if in.questionsOnly {
 		where = append(where, "p.position = 1")
 	}

@@ -25,12 +25,15 @@ func (s *Store) MarkSolution(ctx context.Context, actor User, threadID, postID i
 		if err := tx.db.Where("id = ? AND thread_id = ?", postID, threadID).Take(&post).Error; err != nil {
 			return err
 		}
-		if post.Position == 1 || post.Deleted() {
+		if post.Position == 1 || !post.Public() {
 			return ErrConflict
 		}
 		now := time.Now().UTC()
-		return tx.db.Model(&Thread{}).Where("id = ?", threadID).
-			Updates(map[string]any{"solution_post_id": postID, "solved_at": now}).Error
+		if err := tx.db.Model(&Thread{}).Where("id = ?", threadID).
+			Updates(map[string]any{"solution_post_id": postID, "solved_at": now}).Error; err != nil {
+			return err
+		}
+		return tx.notifySolution(actor, post)
 	})
 	if err != nil {
 		return Post{}, fmt.Errorf("models: mark solution %d of thread %d: %w", postID, threadID, notFoundErr(err))
@@ -64,7 +67,7 @@ func (s *Store) SolutionPost(ctx context.Context, th Thread) (*Post, error) {
 		return nil, nil
 	}
 	var p Post
-	err := s.db.WithContext(ctx).Joins("User").Where("posts.id = ? AND posts.deleted_at IS NULL", *th.SolutionPostID).Take(&p).Error
+	err := s.db.WithContext(ctx).Joins("User").Where("posts.id = ? AND posts.deleted_at IS NULL AND posts.hidden_at IS NULL AND posts.status = ?", *th.SolutionPostID, StatusPublished).Take(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"gorm.io/gorm"
 
@@ -22,11 +23,19 @@ type Store struct {
 	db      *gorm.DB
 	dialect string
 	md      *markdown.Renderer
+	// writes serializes this process's write transactions on SQLite, which
+	// allows one writer at a time anyway: waiting here is cheaper and surer
+	// than SQLite's busy handler. Nil inside a transaction and on PostgreSQL.
+	writes *sync.Mutex
 }
 
 // NewStore wraps an open database of the given dialect ("postgres" or "sqlite").
 func NewStore(db *gorm.DB, dialect string) *Store {
-	return &Store{db: db, dialect: dialect, md: markdown.New()}
+	s := &Store{db: db, dialect: dialect, md: markdown.New()}
+	if dialect == "sqlite" {
+		s.writes = &sync.Mutex{}
+	}
+	return s
 }
 
 // Dialect names the database the store runs on.
@@ -35,6 +44,10 @@ func (s *Store) Dialect() string { return s.dialect }
 // Tx runs fn in one transaction: everything fn does through the store it is
 // given commits together or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.writes != nil {
+		s.writes.Lock()
+		defer s.writes.Unlock()
+	}
 	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(&Store{db: db, dialect: s.dialect, md: s.md})
 	})

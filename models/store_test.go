@@ -130,7 +130,7 @@ func TestThreadsRepliesAndCounters(t *testing.T) {
 		if billing.ThreadCount != 1 {
 			t.Errorf("category thread count = %d", billing.ThreadCount)
 		}
-		posts, p, err := s.UserPosts(ctx, helper.ID, 1, 20)
+		posts, p, err := s.UserPosts(ctx, helper.ID, false, 1, 20)
 		if err != nil || len(posts) != 1 || p.TotalItems != 1 || posts[0].Thread.ID != th.ID {
 			t.Errorf("user posts: %+v %v", posts, err)
 		}

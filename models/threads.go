@@ -34,15 +34,34 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 		CategoryID: in.CategoryID, UserID: in.UserID, Title: in.Title, Slug: Slugify(in.Title),
 		PostCount: 1, LastPostedAt: now, LastPosterID: in.UserID, CreatedAt: now, UpdatedAt: now,
 	}
+	var post Post
 	err = s.Tx(ctx, func(tx *Store) error {
+		var author User
+		if err := tx.db.Take(&author, in.UserID).Error; err != nil {
+			return err
+		}
+		status, reasons, err := tx.checkPost(ctx, author, true, in.Body, html, now)
+		if err != nil {
+			return err
+		}
+		if status == StatusHeld {
+			th.HiddenAt = &now // the thread appears once a moderator approves its question
+		}
 		if err := tx.db.Omit("Category", "User", "LastPoster").Create(&th).Error; err != nil {
 			return err
 		}
-		post := Post{ThreadID: th.ID, UserID: in.UserID, Position: 1, Source: in.Body, HTML: html, CreatedAt: now, UpdatedAt: now}
+		post = Post{ThreadID: th.ID, UserID: in.UserID, Position: 1, Source: in.Body, HTML: html, CreatedAt: now, UpdatedAt: now,
+			Status: status, ReviewReasons: strings.Join(reasons, "\n")}
 		if err := tx.db.Omit("User", "Thread").Create(&post).Error; err != nil {
 			return err
 		}
-		th.FirstPostID = post.ID
+		th.FirstPostID, th.FirstPostStatus = post.ID, status
+		if err := tx.notifyPost(post); err != nil {
+			return err
+		}
+		if status != StatusPublished {
+			return nil
+		}
 		res := tx.db.Exec(`UPDATE categories SET thread_count = thread_count + 1 WHERE id = ?`, in.CategoryID)
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound
@@ -80,6 +99,9 @@ const (
 type ThreadFilter struct {
 	CategoryID int64 // 0: every category
 	UserID     int64 // 0: every author
+	// WithHidden includes threads out of public view: a held question on
+	// its author's own profile.
+	WithHidden bool
 	Show       ThreadShow
 	Sort       ThreadSort
 	Page       int
@@ -103,6 +125,9 @@ func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error)
 	}
 	if f.UserID != 0 {
 		q = q.Where("threads.user_id = ?", f.UserID)
+	}
+	if !f.WithHidden {
+		q = q.Where("threads.hidden_at IS NULL")
 	}
 	switch f.Show {
 	case ShowUnanswered:
@@ -193,4 +218,18 @@ func Slugify(title string) string {
 		return "thread"
 	}
 	return slug
+}
+
+// PinnedThreads lists the threads moderators pinned, for the top of a list.
+func (s *Store) PinnedThreads(ctx context.Context, categoryID int64) ([]Thread, error) {
+	q := s.db.WithContext(ctx).Joins("Category").Joins("User").Joins("LastPoster").
+		Where("threads.pinned_at IS NOT NULL AND threads.hidden_at IS NULL")
+	if categoryID != 0 {
+		q = q.Where("threads.category_id = ?", categoryID)
+	}
+	var threads []Thread
+	if err := q.Order("threads.pinned_at DESC").Limit(10).Find(&threads).Error; err != nil {
+		return nil, fmt.Errorf("models: pinned threads: %w", err)
+	}
+	return threads, nil
 }

@@ -20,7 +20,7 @@ func (s *Store) ToggleHelpful(ctx context.Context, userID, postID int64) (voted 
 		if post.UserID == userID {
 			return ErrForbidden
 		}
-		if post.Deleted() {
+		if !post.Public() {
 			return ErrConflict
 		}
 		res := tx.db.Where("post_id = ? AND user_id = ?", postID, userID).Delete(&PostVote{})

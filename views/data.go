@@ -28,6 +28,7 @@ type Base struct {
 	DevSignIn bool
 	Flash     string
 	Now       time.Time
+	Unread    int // unread notifications, on the bell
 }
 
 // SignedIn reports whether a user is looking.
@@ -102,10 +103,12 @@ func (d ListData) ListLink(show, sort string) string {
 // ThreadData fills a thread page.
 type ThreadData struct {
 	Base
-	View     models.ThreadView
-	Reply    PostForm
-	Solution *models.Post   // the accepted reply, shown under the question
-	Voted    map[int64]bool // posts the viewer found helpful
+	View       models.ThreadView
+	Reply      PostForm
+	Solution   *models.Post      // the accepted reply, shown under the question
+	Voted      map[int64]bool    // posts the viewer found helpful
+	Categories []models.Category // for a moderator moving the thread
+	Watching   string            // the viewer's watch level: "watching", "muted" or ""
 }
 
 // CanAccept reports whether the viewer may mark or unmark the solution.
@@ -210,4 +213,65 @@ type SearchData struct {
 type SimilarData struct {
 	Base
 	Similar []models.SearchResult
+}
+
+// CanSee reports whether the viewer may read a post that is not public:
+// its author (to know where it stands) and moderators.
+func (d ThreadData) CanSee(p models.Post) bool {
+	return p.Public() || (d.User != nil && (d.User.ID == p.UserID || d.User.CanModerate()))
+}
+
+// Listed reports whether a post takes a place on the page at all: held and
+// rejected posts are invisible to everyone but their author and moderators.
+func (d ThreadData) Listed(p models.Post) bool {
+	return d.CanSee(p) || p.Deleted() || (p.HiddenAt != nil && p.Status == models.StatusPublished)
+}
+
+// CanFlag reports whether the viewer may flag a post.
+func (d ThreadData) CanFlag(p models.Post) bool {
+	return d.User != nil && d.User.ID != p.UserID && p.Public()
+}
+
+// FlagData fills the flag form.
+type FlagData struct {
+	Base
+	Post models.Post
+}
+
+// ReviewData fills the review queue.
+type ReviewData struct {
+	Base
+	Items []models.ReviewItem
+}
+
+// ModUserData fills the page of actions on a user.
+type ModUserData struct {
+	Base
+	Target models.User
+}
+
+// AuditData fills the audit log.
+type AuditData struct {
+	Base
+	Entries []models.AuditEntry
+	Pages   models.Pagination
+}
+
+// WordForm is a watched word being added.
+type WordForm struct {
+	Pattern, Kind, Action, Error string
+}
+
+// WordsData fills the watched words page.
+type WordsData struct {
+	Base
+	Words []models.WatchedWord
+	Form  WordForm
+}
+
+// RulesData fills the spam defaults page.
+type RulesData struct {
+	Base
+	Rules models.Rules
+	Error string
 }

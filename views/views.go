@@ -10,7 +10,9 @@ import (
 	"html/template"
 	"io"
 	"sync"
+	"time"
 
+	"hiroba/models"
 	"hiroba/public"
 )
 
@@ -22,23 +24,29 @@ type Page string
 
 // The pages of the forum.
 const (
-	Home    Page = "home"
-	Thread  Page = "thread"
-	Compose Page = "compose"
-	Profile Page = "profile"
-	Login   Page = "login"
-	Error   Page = "error"
-	Search  Page = "search"
-	Edit    Page = "edit"
-	History Page = "history"
-	Preview Page = "preview" // a fragment, without the layout
-	Similar Page = "similar" // a fragment, without the layout
+	Home      Page = "home"
+	Thread    Page = "thread"
+	Compose   Page = "compose"
+	Profile   Page = "profile"
+	Login     Page = "login"
+	Error     Page = "error"
+	Search    Page = "search"
+	Edit      Page = "edit"
+	History   Page = "history"
+	Flag      Page = "flag"
+	Review    Page = "review"
+	ModUser   Page = "moduser"
+	Audit     Page = "audit"
+	Words     Page = "words"
+	RulesPage Page = "rules"
+	Preview   Page = "preview" // a fragment, without the layout
+	Similar   Page = "similar" // a fragment, without the layout
 )
 
 // fragments are pages rendered without the layout, for scripts to insert.
 var fragments = map[Page]string{Preview: "preview-fragment", Similar: "similar-fragment"}
 
-var pages = []Page{Home, Thread, Compose, Profile, Login, Error, Search, Edit, History}
+var pages = []Page{Home, Thread, Compose, Profile, Login, Error, Search, Edit, History, Flag, Review, ModUser, Audit, Words, RulesPage, Notifications, NotificationSettings, Unsubscribe}
 
 // Renderer executes the parsed pages.
 type Renderer struct {
@@ -60,6 +68,7 @@ func New(assets *public.Assets) (*Renderer, error) {
 		"deref":      deref,
 		"deref_time": derefTime,
 		"list":       func(items ...string) []string { return items },
+		"duration":   func(d models.Duration) string { return time.Duration(d).String() },
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {

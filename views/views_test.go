@@ -145,6 +145,9 @@ func TestEveryPageRenders(t *testing.T) {
 		History: HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: []models.PostRevision{{ID: 1, Source: "old", User: user}}},
 		Similar: SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
 	}
+	for p, d := range notificationPageData(base, user, th) {
+		datas[p] = d
+	}
 	for _, p := range pages {
 		if _, ok := datas[p]; !ok {
 			t.Errorf("page %s has no render test", p)

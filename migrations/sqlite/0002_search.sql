@@ -1,14 +1,15 @@
--- Full-text search. The text to index is prepared in Go (normalized, CJK cut
--- into bigrams) and stored beside the source; an FTS5 table, kept by triggers
--- in the same transaction as every write, indexes one row per post holding
--- its thread's title and its own body. Porter stemming over unicode61 gives
--- English stems (billing, billed → bill) and leaves CJK bigrams whole.
+-- Full-text search. The text to index is prepared in Go (normalized, accents
+-- folded, English stemmed, CJK cut into bigrams) and stored beside the
+-- source; an FTS5 table, kept by triggers in the same transaction as every
+-- write, indexes one row per post holding its thread's title and its own
+-- body. The tokenizer only splits on spaces and lower-cases, so SQLite and
+-- PostgreSQL match exactly the same tokens.
 ALTER TABLE threads ADD COLUMN search_title TEXT NOT NULL DEFAULT '';
 ALTER TABLE posts ADD COLUMN search_body TEXT NOT NULL DEFAULT '';
 
 CREATE VIRTUAL TABLE post_search USING fts5(
     title, body,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 0'
 );
 
 CREATE TRIGGER posts_search_insert AFTER INSERT ON posts BEGIN

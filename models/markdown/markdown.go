@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -32,10 +33,18 @@ func New() *Renderer {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithParserOptions(
-			parser.WithASTTransformers(util.Prioritized(linkRel{}, 100)),
+			parser.WithASTTransformers(util.Prioritized(linkRel{}, 100), util.Prioritized(unlinkMentions{}, 200)),
+			parser.WithInlineParsers(util.Prioritized(mentionParser{}, 500)),
 		),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(mentionHTML{}, 500))),
 	)
 	policy := bluemonday.UGCPolicy()
+	// Links to the site's own pages (mentions) need no nofollow; every link
+	// a user writes has the full rel from linkRel, and any absolute link that
+	// somehow lacks it still gets nofollow here.
+	policy.RequireNoFollowOnLinks(false)
+	policy.RequireNoFollowOnFullyQualifiedLinks(true)
+	policy.AllowAttrs("class").Matching(regexp.MustCompile(`^` + MentionClass + `$`)).OnElements("a")
 	policy.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + LinkRel + `$`)).OnElements("a")
 	policy.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w+-]+$`)).OnElements("code")
 	policy.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$|^checked$|^disabled$`)).OnElements("input")

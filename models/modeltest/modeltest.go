@@ -57,7 +57,23 @@ func Store(t testing.TB, dialect string) *models.Store {
 	if err := s.EnsureDefaultCategories(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	Relax(t, s)
 	return s
+}
+
+// PermissiveRules let tests post as fast as they like; the tests of the
+// spam rules set the rules they exercise.
+var PermissiveRules = models.Rules{
+	NewMaxLinks: 1 << 20, NewMaxImages: 1 << 20, NewMaxThreadsPerDay: 1 << 20, NewMaxRepliesPerDay: 1 << 20,
+	FlagThreshold: models.DefaultRules.FlagThreshold,
+}
+
+// Relax applies PermissiveRules to a store.
+func Relax(t testing.TB, s *models.Store) {
+	t.Helper()
+	if err := s.SetRules(context.Background(), PermissiveRules); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // PostgresURL is the server tests use.

@@ -42,40 +42,52 @@ func isMark(r rune) bool {
 // queries built by Parse match adjacent bigrams. Punctuation and symbols
 // become separators. The same database text-search configuration must be
 // applied to this output and to the query (see Query.TSQuery).
+//
+// English words are stemmed, and each CJK run of two or more characters also
+// ends with its last character alone, so that a one-character query finds a
+// character that ends a word (税 in 消費税), which no bigram starts with.
 func IndexText(s string) string {
-	toks, _ := appendTokens(nil, Normalize(s))
-	return strings.Join(toks, " ")
+	toks, _ := appendTokens(nil, Normalize(s), true)
+	return strings.Join(stemAll(toks), " ")
 }
 
 // appendTokens splits already-normalized text into index tokens. It also
 // reports whether the final token is a lone CJK character, which the query
 // side turns into a prefix match because the index only holds it as the
 // start of a bigram.
-func appendTokens(dst []string, s string) ([]string, bool) {
+//
+// The index follows the bigrams of every run of two or more CJK characters
+// with the run's last character. A query (index false) keeps that token
+// wherever more tokens follow, so that a phrase stays adjacent to what the
+// index holds after the run, and leaves it out at the end, where the bigrams
+// alone already match.
+func appendTokens(dst []string, s string, index bool) ([]string, bool) {
 	var (
 		wordStart = -1  // start of the current non-CJK word
 		units     []int // start offsets of the characters of the current CJK run
 		runEnd    int   // end offset of the current CJK run
 		lastLone  bool
+		lastTail  bool // the final token is the last character of a run after its bigrams
 	)
 	flushWord := func(end int) {
 		if wordStart >= 0 {
 			dst = append(dst, s[wordStart:end])
 			wordStart = -1
-			lastLone = false
+			lastLone, lastTail = false, false
 		}
 	}
 	flushRun := func() {
 		switch n := len(units); {
 		case n == 1:
 			dst = append(dst, s[units[0]:runEnd])
-			lastLone = true
+			lastLone, lastTail = true, false
 		case n > 1:
 			units = append(units, runEnd)
 			for k := 0; k+2 < len(units); k++ {
 				dst = append(dst, s[units[k]:units[k+2]])
 			}
-			lastLone = false
+			dst = append(dst, s[units[n-1]:runEnd])
+			lastLone, lastTail = false, true
 		}
 		units = units[:0]
 	}
@@ -102,7 +114,17 @@ func appendTokens(dst []string, s string) ([]string, bool) {
 	}
 	flushWord(len(s))
 	flushRun()
+	if !index && lastTail {
+		dst = dst[:len(dst)-1]
+	}
 	return dst, lastLone
+}
+
+// isRunTail reports whether w is the lone last character that follows the
+// bigram prev in appendTokens output: it repeats prev's second character.
+func isRunTail(prev, w string) bool {
+	u, p := cjkUnits(w), cjkUnits(prev)
+	return len(u) == 1 && len(p) == 2 && p[1] == u[0]
 }
 
 // skipMarks returns the offset after any combining marks starting at i, so

@@ -62,7 +62,8 @@ func (q Query) Empty() bool {
 // Words returns the distinct positive search words in query order, for
 // highlighting matches in Normalize'd text. Bigram sequences are joined back
 // into the CJK text they came from (請求 求書 gives 請求書), so a highlighter
-// gets one non-overlapping string per word. Stemming is not applied.
+// gets one non-overlapping string per word. English words are stems: a
+// highlighter compares them with the stems of the text's words.
 func (q Query) Words() []string {
 	var out []string
 	seen := map[string]bool{}
@@ -105,15 +106,19 @@ func negative(g Group) []Term {
 }
 
 // joinBigrams merges runs of overlapping CJK bigrams back into the text they
-// were cut from.
+// were cut from, dropping the lone last character that follows a run inside
+// a phrase (it is already part of the joined text).
 func joinBigrams(words []string) []string {
 	var out []string
 	var prev []string // units of the previous word if it was a CJK bigram
 	for _, w := range words {
 		u := cjkUnits(w)
-		if len(u) == 2 && len(prev) == 2 && prev[1] == u[0] && len(out) > 0 {
+		switch {
+		case len(u) == 2 && len(prev) == 2 && prev[1] == u[0] && len(out) > 0:
 			out[len(out)-1] += u[1]
-		} else {
+		case len(u) == 1 && len(prev) == 2 && prev[1] == u[0]:
+			// The run's lone last character is already in the joined text.
+		default:
 			out = append(out, w)
 		}
 		if len(u) == 2 {
@@ -237,10 +242,11 @@ func (p *parser) phrase(s string, i int, negated bool) int {
 // add tokenizes text into a term; text that holds no word at all (pure
 // punctuation) is dropped as if it had not been typed.
 func (p *parser) add(text string, quoted, negated bool) {
-	words, lastLone := appendTokens(nil, Normalize(text))
-	if len(words) == 0 {
+	words, lastLone := appendTokens(nil, Normalize(text), false)
+	if len(words) == 0 || (!quoted && len(words) == 1 && englishStopWords[words[0]]) {
 		return
 	}
+	words = stemAll(words)
 	p.items = append(p.items, item{term: Term{
 		Words:   words,
 		Phrase:  quoted || len(words) > 1,

@@ -33,35 +33,53 @@ func TestParse(t *testing.T) {
 		{name: "single word phrase", in: `"one"`, want: Query{terms(phrase("one"))}},
 		{name: "exclusion only", in: "-spam", want: Query{terms(not(word("spam")))}, empty: true},
 		{name: "excluded phrase", in: `-"bad phrase" good`, want: Query{terms(not(phrase("bad", "phrase")), word("good"))}},
-		{name: "or", in: "a OR b c", want: groups(group(word("a"), word("b")), group(word("c")))},
-		{name: "or chain", in: "a OR b OR c", want: groups(group(word("a"), word("b"), word("c")))},
-		{name: "leading and trailing or", in: "OR a OR", want: Query{terms(word("a"))}},
-		{name: "double or", in: "a OR OR b", want: groups(group(word("a"), word("b")))},
+		{name: "or", in: "alpha OR bravo charlie", want: groups(group(word("alpha"), word("bravo")), group(word("charli")))},
+		{name: "or chain", in: "alpha OR bravo OR charlie", want: groups(group(word("alpha"), word("bravo"), word("charli")))},
+		{name: "leading and trailing or", in: "OR alpha OR", want: Query{terms(word("alpha"))}},
+		{name: "double or", in: "alpha OR OR bravo", want: groups(group(word("alpha"), word("bravo")))},
 		{name: "only or", in: "OR", empty: true},
-		{name: "lower-case or is a word", in: "a or b", want: Query{terms(word("a"), word("or"), word("b"))}},
-		{name: "full-width or", in: "a ＯＲ b", want: groups(group(word("a"), word("b")))},
-		{name: "or next to exclusion ignored", in: "a OR -b", want: Query{terms(word("a"), not(word("b")))}},
-		{name: "exclusion then or", in: "-b OR a", want: Query{terms(not(word("b")), word("a"))}},
-		{name: "negated or is a word", in: "x -OR", want: Query{terms(word("x"), not(word("or")))}},
-		{name: "unbalanced quote", in: `x "unbalanced quote`, want: Query{terms(word("x"), phrase("unbalanced", "quote"))}},
+		{name: "lower-case or is a stop word", in: "alpha or bravo", want: Query{terms(word("alpha"), word("bravo"))}},
+		{name: "quoted or is kept", in: `"alpha or bravo"`, want: Query{terms(phrase("alpha", "or", "bravo"))}},
+		{name: "full-width or", in: "alpha ＯＲ bravo", want: groups(group(word("alpha"), word("bravo")))},
+		{name: "or next to exclusion ignored", in: "alpha OR -bravo", want: Query{terms(word("alpha"), not(word("bravo")))}},
+		{name: "exclusion then or", in: "-bravo OR alpha", want: Query{terms(not(word("bravo")), word("alpha"))}},
+		{name: "negated or is a stop word", in: "x -OR", want: Query{terms(word("x"))}},
+		{name: "negated quoted or", in: `x -"OR"`, want: Query{terms(word("x"), not(phrase("or")))}},
+		{name: "unbalanced quote", in: `x "unbalanced quote`, want: Query{terms(word("x"), phrase("unbalanc", "quot"))}},
 		{name: "lone quote", in: `"`, empty: true},
-		{name: "lone minus", in: "- a -", want: Query{terms(word("a"))}},
-		{name: "double minus", in: "a --b", want: Query{terms(word("a"), not(word("b")))}},
+		{name: "lone minus", in: "- alpha -", want: Query{terms(word("alpha"))}},
+		{name: "double minus", in: "alpha --bravo", want: Query{terms(word("alpha"), not(word("bravo")))}},
 		{name: "hyphenated word is a phrase", in: "foo-bar", want: Query{terms(phrase("foo", "bar"))}},
-		{name: "quote glued to words", in: `a"b c"d`, want: Query{terms(word("a"), phrase("b", "c"), word("d"))}},
-		{name: "smart quotes", in: "“smart quotes”", want: Query{terms(phrase("smart", "quotes"))}},
+		{name: "hyphenated stop words are kept", in: "how-to", want: Query{terms(phrase("how", "to"))}},
+		{name: "quote glued to words", in: `alpha"bravo charlie"delta`, want: Query{terms(word("alpha"), phrase("bravo", "charli"), word("delta"))}},
+		{name: "smart quotes", in: "“smart quotes”", want: Query{terms(phrase("smart", "quot"))}},
 		{name: "only punctuation", in: `!!! ... ;;; () * ^ : "" ''`, empty: true},
-		{name: "sql metacharacters", in: "'; DROP TABLE x; --", want: Query{terms(word("drop"), word("table"), word("x"))}},
-		{name: "fts5 syntax is inert", in: "body:foo NEAR(a b) ^x c*", want: Query{terms(phrase("body", "foo"), phrase("near", "a"), word("b"), word("x"), word("c"))}},
+		{name: "sql metacharacters", in: "'; DROP TABLE x; --", want: Query{terms(word("drop"), word("tabl"), word("x"))}},
+		{name: "fts5 syntax is inert", in: "body:foo NEAR(a b) ^x c*", want: Query{terms(phrase("bodi", "foo"), phrase("near", "a"), word("b"), word("x"), word("c"))}},
 		{name: "invalid utf8", in: "a\xffb \xfe", want: Query{terms(phrase("a", "b"))}},
 		{name: "nul", in: "a\x00b", want: Query{terms(word("ab"))}},
+		{name: "stop words only", in: "the of and", empty: true},
+		{name: "capitalized stop words", in: "The OF And", empty: true},
+		{name: "stop words only, excluded", in: "-the -my", empty: true},
+		{name: "stop words dropped", in: "export my data", want: Query{terms(word("export"), word("data"))}},
+		{name: "excluded stop word dropped", in: "billing -the", want: Query{terms(word("bill"))}},
+		{name: "or with a stop word", in: "the OR billing", want: Query{terms(word("bill"))}},
+		{name: "quoted stop words kept", in: `"how to"`, want: Query{terms(phrase("how", "to"))}},
+		{name: "quoted single stop word kept", in: `"the"`, want: Query{terms(phrase("the"))}},
+		{name: "stemming", in: "Billing errors news", want: Query{terms(word("bill"), word("error"), word("news"))}},
+		{name: "stemming in phrases", in: `"billing errors"`, want: Query{terms(phrase("bill", "error"))}},
+		{name: "codes not stemmed", in: "e2e 429 errors2", want: Query{terms(word("e2e"), word("429"), word("errors2"))}},
+		{name: "accents folded", in: "Résumés café", want: Query{terms(word("resum"), word("cafe"))}},
+		{name: "other scripts not stemmed", in: "ошибки", want: Query{terms(word("ошибки"))}},
 		{name: "cjk word is bigram phrase", in: "請求書", want: Query{terms(phrase("請求", "求書"))}},
 		{name: "cjk bigram", in: "請求", want: Query{terms(word("請求"))}},
 		{name: "single cjk char is prefix", in: "請", want: Query{terms(prefix(word("請")))}},
 		{name: "mixed words", in: "API キー", want: Query{terms(word("api"), word("キー"))}},
 		{name: "mixed in one word", in: "APIキー", want: Query{terms(phrase("api", "キー"))}},
+		{name: "latin after cjk keeps the run's last character", in: "キーAPI", want: Query{terms(phrase("キー", "ー", "api"))}},
 		{name: "trailing lone cjk char", in: "a請", want: Query{terms(prefix(phrase("a", "請")))}},
 		{name: "cjk phrase", in: `"お問い合わせ"`, want: Query{terms(phrase("お問", "問い", "い合", "合わ", "わせ"))}},
+		{name: "cjk phrase with two runs", in: `"請求書 発行"`, want: Query{terms(phrase("請求", "求書", "書", "発行"))}},
 		{name: "excluded cjk", in: "請求 -請求書", want: Query{terms(word("請求"), not(phrase("請求", "求書")))}},
 		{name: "width variants", in: "ＡＰＩ ｶﾀｶﾅ", want: Query{terms(word("api"), phrase("カタ", "タカ", "カナ"))}},
 	}
@@ -93,6 +111,12 @@ func TestParseLimits(t *testing.T) {
 	})
 	t.Run("many alternatives", func(t *testing.T) {
 		q := Parse(strings.Repeat("w OR ", 100))
+		if n := countTerms(q); n != MaxTerms {
+			t.Errorf("got %d terms, want %d", n, MaxTerms)
+		}
+	})
+	t.Run("stop words do not count", func(t *testing.T) {
+		q := Parse(strings.Repeat("the ", 40) + strings.Repeat("w ", 40))
 		if n := countTerms(q); n != MaxTerms {
 			t.Errorf("got %d terms, want %d", n, MaxTerms)
 		}
@@ -132,8 +156,8 @@ func TestParseLimits(t *testing.T) {
 }
 
 func TestWords(t *testing.T) {
-	q := Parse(`請求書 "quick brown" -spam a OR b 請 quick お問い合わせ APIキー`)
-	want := []string{"請求書", "quick", "brown", "a", "b", "請", "お問い合わせ", "api", "キー"}
+	q := Parse(`請求書 "quick brown" -spam alpha OR bravo the 請 quick お問い合わせ APIキー billing "領収書 PDF" キーAPI`)
+	want := []string{"請求書", "quick", "brown", "alpha", "bravo", "請", "お問い合わせ", "api", "キー", "bill", "領収書", "pdf"}
 	if got := q.Words(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Words() = %q, want %q", got, want)
 	}

@@ -10,13 +10,17 @@ func TestRender(t *testing.T) {
 		{"-only", `""`, ""},
 		{"hello world", `"hello" AND "world"`, `'hello' & 'world'`},
 		{`"exact phrase"`, `"exact phrase"`, `('exact' <-> 'phrase')`},
-		{"a OR b c", `("a" OR "b") AND "c"`, `('a' | 'b') & 'c'`},
-		{`fox -jumps -"quick brown"`, `("fox") NOT ("jumps" OR "quick brown")`, `'fox' & !'jumps' & !('quick' <-> 'brown')`},
+		{"alpha OR bravo charlie", `("alpha" OR "bravo") AND "charli"`, `('alpha' | 'bravo') & 'charli'`},
+		{`fox -jumps -"quick brown"`, `("fox") NOT ("jump" OR "quick brown")`, `'fox' & !'jump' & !('quick' <-> 'brown')`},
 		{"請求書", `"請求 求書"`, `('請求' <-> '求書')`},
 		{"請", `"請" *`, `'請':*`},
 		{"a請", `"a 請" *`, `('a' <-> '請':*)`},
 		{"API キー OR 鍵", `"api" AND ("キー" OR "鍵" *)`, `'api' & ('キー' | '鍵':*)`},
-		{"'; DROP TABLE x; --", `"drop" AND "table" AND "x"`, `'drop' & 'table' & 'x'`},
+		{"'; DROP TABLE x; --", `"drop" AND "tabl" AND "x"`, `'drop' & 'tabl' & 'x'`},
+		{"the of and", `""`, ""},
+		{"the Billing errors", `"bill" AND "error"`, `'bill' & 'error'`},
+		{`"how to"`, `"how to"`, `('how' <-> 'to')`},
+		{"キーAPI", `"キー ー api"`, `('キー' <-> 'ー' <-> 'api')`},
 	}
 	for _, tt := range tests {
 		q := Parse(tt.in)

@@ -8,13 +8,18 @@ import (
 // Shared between the SQLite and PostgreSQL tests so both engines are held to
 // the same expectations.
 var roundTripDocs = []string{
-	1: "請求に関するお問い合わせ",
-	2: "APIキーが無効です",
-	3: "The quick brown fox jumps",
-	4: "brown quick fox",
-	5: "ＡＰＩ の ｶﾀｶﾅ 表記",
-	6: "申請書の書き方",
-	7: "Café résumé",
+	1:  "請求に関するお問い合わせ",
+	2:  "APIキーが無効です",
+	3:  "The quick brown fox jumps",
+	4:  "brown quick fox",
+	5:  "ＡＰＩ の ｶﾀｶﾅ 表記",
+	6:  "申請書の書き方",
+	7:  "Café résumé",
+	8:  "消費税",
+	9:  "Billing errors in the news feed",
+	10: "How to export my data",
+	11: "領収書 PDF",
+	12: "ｶﾞｲﾄﾞ",
 }
 
 var roundTripCases = []struct {
@@ -26,7 +31,17 @@ var roundTripCases = []struct {
 	{"問い合わせ", []int64{1}},
 	{"請求書", []int64{}},
 	{"請", []int64{1, 6}}, // prefix: 請求 and 請書
-	{"書", []int64{6}},
+	{"書", []int64{6, 11}},
+	{"税", []int64{8}}, // the last character of 消費税, held alone after its bigrams
+	{"せ", []int64{1}},
+	{"消費税", []int64{8}},
+	{"領収書 PDF", []int64{11}},
+	{`"領収書 PDF"`, []int64{11}}, // the phrase runs past the end of a CJK run
+	{"領収書PDF", []int64{11}},
+	{`"書 PDF"`, []int64{11}},
+	{`"PDF 領収書"`, []int64{}},
+	{"ガイド", []int64{12}},
+	{"カイト", []int64{}}, // voicing marks are not folded away
 	{"申請書", []int64{6}},
 	{"api", []int64{2, 5}},
 	{"ＡＰＩ", []int64{2, 5}},
@@ -46,6 +61,20 @@ var roundTripCases = []struct {
 	{"jumps OR 請求", []int64{1, 3}},
 	{"jumps OR -fox 請求", []int64{}},
 	{"café", []int64{7}},
+	{"cafe", []int64{7}},
+	{"RESUMES", []int64{7}},
+	{"jumping", []int64{3}},
+	{"billed error", []int64{9}},
+	{"news", []int64{9}},
+	{"new", []int64{}},
+	{"my news", []int64{9}}, // the stop word is left out
+	{`"the news"`, []int64{9}},
+	{`"in the news"`, []int64{9}},
+	{"export my data", []int64{10}},
+	{`"export my data"`, []int64{10}},
+	{`"export data"`, []int64{}}, // the index keeps "my"
+	{`"how to"`, []int64{10}},
+	{"the of and", nil},
 	{"'; DROP TABLE x; --", []int64{}},
 	{"-api", nil},
 	{"!!! ???", nil},

@@ -66,6 +66,12 @@ func splitCJK(terms []Term) []Term {
 			continue
 		}
 		for i, w := range t.Words {
+			// A run's lone last character, which a phrase carries only
+			// to stay adjacent to the next token, would match every
+			// run that ends with it.
+			if i > 0 && isRunTail(t.Words[i-1], w) {
+				continue
+			}
 			out = append(out, Term{Words: []string{w}, Prefix: t.Prefix && i == len(t.Words)-1})
 		}
 	}

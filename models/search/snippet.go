@@ -42,60 +42,71 @@ func Highlight(text string, words []string) string {
 type span struct{ start, end, word int }
 
 // findMatches locates the query words in text. Text is compared in its
-// normalized form, rune by rune, so ＡＰＩ matches api and the offsets still
-// point into the original. CJK words match anywhere; other words match at
-// the start of a word and extend to its end, so a query for billing also
-// marks billed (the index stems English, the highlighter approximates it).
+// normalized form, one character at a time (a base character with its marks,
+// so ﾄﾞ is ド), and the offsets still point into the original. CJK words
+// match anywhere; other words match whole words whose stem is the query's
+// stem, which is how the index matched them (billing finds billed).
 func findMatches(text []rune, words []string) []span {
 	if len(words) == 0 || len(text) == 0 {
 		return nil
 	}
+	// units[k] is the rune offset where the k-th character starts.
+	var units []int
 	var norm strings.Builder
-	offsets := make([]int, 0, len(text)+1) // byte offset in norm of each rune of text
-	for _, r := range text {
-		offsets = append(offsets, norm.Len())
-		if r < utf8.RuneSelf {
-			norm.WriteRune(unicode.ToLower(r))
-		} else {
-			norm.WriteString(Normalize(string(r)))
+	var offsets []int // byte offset in norm of each unit
+	for i := 0; i < len(text); {
+		j := i + 1
+		for j < len(text) && (unicode.In(text[j], unicode.Mn, unicode.Mc, unicode.Me) || text[j] == 0xFF9E || text[j] == 0xFF9F) {
+			j++
 		}
+		units = append(units, i)
+		offsets = append(offsets, norm.Len())
+		if j == i+1 && text[i] < utf8.RuneSelf {
+			norm.WriteRune(unicode.ToLower(text[i]))
+		} else {
+			norm.WriteString(Normalize(string(text[i:j])))
+		}
+		i = j
 	}
+	units = append(units, len(text))
 	offsets = append(offsets, norm.Len())
 	n := norm.String()
-	runeAt := func(byteOff int) int { return sort.SearchInts(offsets, byteOff) }
+	unitAt := func(byteOff int) int { return sort.SearchInts(offsets, byteOff) }
 
 	var spans []span
 	for wi, w := range words {
 		w = Normalize(w)
+		first, _ := utf8.DecodeRuneInString(w)
 		if w == "" {
 			continue
 		}
-		first, _ := utf8.DecodeRuneInString(w)
-		cjk := IsCJK(first)
-		needle := w
-		if !cjk {
-			needle = stem(w)
+		if IsCJK(first) {
+			for from := 0; from < len(n); {
+				i := strings.Index(n[from:], w)
+				if i < 0 {
+					break
+				}
+				i += from
+				from = i + len(w)
+				spans = append(spans, span{start: units[unitAt(i)], end: units[unitAt(i+len(w))], word: wi})
+			}
+			continue
 		}
-		for from := 0; from < len(n); {
-			i := strings.Index(n[from:], needle)
-			if i < 0 {
-				break
+		// Whole words of letters and digits outside CJK scripts.
+		for k := 0; k < len(units)-1; {
+			if !isLatinWordUnit(n[offsets[k]:offsets[k+1]]) {
+				k++
+				continue
 			}
-			i += from
-			from = i + len(needle)
-			s, e := runeAt(i), runeAt(i+len(needle))
-			if !cjk {
-				if s > 0 && isWordRune(text[s-1]) {
-					continue
-				}
-				for e < len(text) && isWordRune(text[e]) && !IsCJK(text[e]) {
-					e++
-				}
-				if len(needle) < len(w) && e-s < utf8.RuneCountInString(needle) {
-					continue
-				}
+			e := k
+			for e < len(units)-1 && isLatinWordUnit(n[offsets[e]:offsets[e+1]]) {
+				e++
 			}
-			spans = append(spans, span{start: s, end: e, word: wi})
+			token := n[offsets[k]:offsets[e]]
+			if token == w || stem(token) == w || stem(token) == stem(w) {
+				spans = append(spans, span{start: units[k], end: units[e], word: wi})
+			}
+			k = e
 		}
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
@@ -110,18 +121,11 @@ func findMatches(text []rune, words []string) []span {
 	return merged
 }
 
-// stem trims common English endings so that the highlighter finds the
-// forms the index's stemmer conflates.
-func stem(w string) string {
-	if utf8.RuneCountInString(w) < 5 {
-		return w
-	}
-	for _, suffix := range []string{"ing", "ed", "es", "s", "ly", "er"} {
-		if strings.HasSuffix(w, suffix) && len(w)-len(suffix) >= 4 {
-			return strings.TrimSuffix(w, suffix)
-		}
-	}
-	return w
+// isLatinWordUnit reports whether a normalized character belongs to a word
+// of a space-separated script.
+func isLatinWordUnit(u string) bool {
+	r, _ := utf8.DecodeRuneInString(u)
+	return isWordRune(r) && !IsCJK(r)
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -1,0 +1,199 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// FlagInput is a report of a post.
+type FlagInput struct {
+	PostID int64
+	Reason FlagReason
+	Note   string
+}
+
+// FlagPost records a user's report. Each user flags a post once; new
+// accounts may not flag. When distinct flaggers reach the threshold, or a
+// moderator flags, the post is hidden pending review. hidden reports that.
+func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden bool, err error) {
+	switch in.Reason {
+	case FlagSpam, FlagInappropriate, FlagOffTopic, FlagOther:
+	default:
+		return false, fmt.Errorf("models: flag reason %q: %w", in.Reason, ErrConflict)
+	}
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return false, err
+	}
+	err = s.Tx(ctx, func(tx *Store) error {
+		newcomer, err := tx.isNewAccount(user, rules, time.Now().UTC())
+		if err != nil {
+			return err
+		}
+		if newcomer && !user.CanModerate() {
+			return ErrForbidden
+		}
+		var post Post
+		if err := tx.db.Take(&post, in.PostID).Error; err != nil {
+			return err
+		}
+		if post.UserID == user.ID {
+			return ErrForbidden
+		}
+		res := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&Flag{
+			PostID: in.PostID, UserID: user.ID, Reason: in.Reason, Note: strings.TrimSpace(in.Note), CreatedAt: time.Now().UTC(),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict // flagged already
+		}
+		var open int64
+		if err := tx.db.Model(&Flag{}).Where("post_id = ? AND resolved_at IS NULL", in.PostID).Count(&open).Error; err != nil {
+			return err
+		}
+		if post.HiddenAt == nil && (user.CanModerate() || int(open) >= rules.FlagThreshold) {
+			hidden = true
+			return tx.db.Model(&Post{}).Where("id = ?", in.PostID).Update("hidden_at", time.Now().UTC()).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("models: flag post %d: %w", in.PostID, notFoundErr(err))
+	}
+	return hidden, nil
+}
+
+// ReviewItem is one post waiting for a moderator, with what put it there.
+type ReviewItem struct {
+	Post    Post
+	Flags   []Flag
+	Reasons []string
+}
+
+// ReviewQueue lists posts held for approval, hidden by flags, or carrying
+// open flags, oldest first.
+func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, error) {
+	var posts []Post
+	db := s.db.WithContext(ctx)
+	err := db.Joins("User").Joins("Thread").
+		Where("posts.deleted_at IS NULL AND (posts.status = ? OR posts.hidden_at IS NOT NULL OR EXISTS (SELECT 1 FROM flags f WHERE f.post_id = posts.id AND f.resolved_at IS NULL))", StatusHeld).
+		Order("posts.created_at, posts.id").Limit(limit).Find(&posts).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: review queue: %w", err)
+	}
+	items := make([]ReviewItem, len(posts))
+	ids := make([]int64, len(posts))
+	for i, p := range posts {
+		items[i] = ReviewItem{Post: p, Reasons: p.Reasons()}
+		ids[i] = p.ID
+	}
+	if len(ids) == 0 {
+		return items, nil
+	}
+	var flags []Flag
+	if err := db.Joins("User").Where("flags.post_id IN ? AND flags.resolved_at IS NULL", ids).Order("flags.created_at").Find(&flags).Error; err != nil {
+		return nil, fmt.Errorf("models: review flags: %w", err)
+	}
+	for _, f := range flags {
+		for i := range items {
+			if items[i].Post.ID == f.PostID {
+				items[i].Flags = append(items[i].Flags, f)
+			}
+		}
+	}
+	return items, nil
+}
+
+// ReviewDecision is a moderator's answer to a review item.
+type ReviewDecision string
+
+// The decisions.
+const (
+	ReviewApprove          ReviewDecision = "approve"          // publish, clear flags
+	ReviewReject           ReviewDecision = "reject"           // keep out of view
+	ReviewDeleteAndSuspend ReviewDecision = "delete_suspend"   // delete and suspend the author
+	suspendOnReject                       = 7 * 24 * time.Hour // how long delete-and-suspend lasts
+)
+
+// Review applies a decision to a post in the queue and logs it.
+func (s *Store) Review(ctx context.Context, actor User, postID int64, decision ReviewDecision, reason string) error {
+	if !actor.CanModerate() {
+		return ErrForbidden
+	}
+	err := s.Tx(ctx, func(tx *Store) error {
+		var post Post
+		if err := tx.db.Take(&post, postID).Error; err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		if err := tx.db.Model(&Flag{}).Where("post_id = ? AND resolved_at IS NULL", postID).Update("resolved_at", now).Error; err != nil {
+			return err
+		}
+		// A post counts in its thread once published; a published post that
+		// was hidden, or edited while hidden, still counts.
+		counted := post.Status == StatusPublished || strings.Contains(post.ReviewReasons, "edited_after_hidden")
+		switch decision {
+		case ReviewApprove:
+			if !counted {
+				if err := tx.publishHeld(post, now); err != nil {
+					return err
+				}
+			}
+			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Updates(map[string]any{"hidden_at": nil, "status": StatusPublished}).Error; err != nil {
+				return err
+			}
+		case ReviewReject:
+			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Update("status", StatusRejected).Error; err != nil {
+				return err
+			}
+			if counted && post.Position > 1 {
+				if err := tx.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, post.ThreadID).Error; err != nil {
+					return err
+				}
+			}
+		case ReviewDeleteAndSuspend:
+			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Updates(map[string]any{"deleted_at": now, "deleted_by": actor.ID}).Error; err != nil {
+				return err
+			}
+			if counted && post.Position > 1 {
+				if err := tx.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, post.ThreadID).Error; err != nil {
+					return err
+				}
+			}
+			if err := tx.db.Model(&User{}).Where("id = ? AND role = ?", post.UserID, RoleMember).
+				Updates(map[string]any{"suspended_until": now.Add(suspendOnReject), "moderation_reason": reason}).Error; err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown review decision %q", decision)
+		}
+		return tx.audit(actor, "review."+string(decision), "post", postID, reason)
+	})
+	if errors.Is(err, ErrForbidden) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("models: review post %d: %w", postID, notFoundErr(err))
+	}
+	return nil
+}
+
+// publishHeld makes a held post count where a published one would: a held
+// question's thread appears in lists; a held reply bumps its thread.
+func (s *Store) publishHeld(post Post, now time.Time) error {
+	if post.Position == 1 {
+		if err := s.db.Exec(`UPDATE threads SET hidden_at = NULL WHERE id = ?`, post.ThreadID).Error; err != nil {
+			return err
+		}
+		return s.db.Exec(`UPDATE categories SET thread_count = thread_count + 1 WHERE id = (SELECT category_id FROM threads WHERE id = ?)`, post.ThreadID).Error
+	}
+	return s.db.Exec(`UPDATE threads SET reply_count = reply_count + 1, last_posted_at = ?, last_poster_id = ? WHERE id = ?`,
+		now, post.UserID, post.ThreadID).Error
+}

@@ -1,0 +1,62 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// errInvalid marks input a form should explain rather than a failure.
+var errInvalid = errors.New("invalid")
+
+// IsInvalid reports whether an error is about the input, not the system.
+func IsInvalid(err error) bool { return errors.Is(err, errInvalid) }
+
+// WatchedWords lists every watched word and domain.
+func (s *Store) WatchedWords(ctx context.Context) ([]WatchedWord, error) {
+	var words []WatchedWord
+	if err := s.db.WithContext(ctx).Order("action, kind, pattern").Find(&words).Error; err != nil {
+		return nil, fmt.Errorf("models: watched words: %w", err)
+	}
+	return words, nil
+}
+
+// AddWatchedWord starts watching a word or domain.
+func (s *Store) AddWatchedWord(ctx context.Context, actor User, w WatchedWord) error {
+	if !actor.CanAdmin() {
+		return ErrForbidden
+	}
+	w.Pattern = strings.TrimSpace(w.Pattern)
+	switch {
+	case w.Pattern == "" || len(w.Pattern) > 200,
+		w.Kind != "word" && w.Kind != "domain",
+		w.Action != WatchBlock && w.Action != WatchHold && w.Action != WatchNofollow:
+		return fmt.Errorf("models: watched word: %w", errInvalid)
+	}
+	w.CreatedAt = time.Now().UTC()
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.db.Create(&w).Error; err != nil {
+			return fmt.Errorf("models: watched word %q: %w", w.Pattern, errInvalid)
+		}
+		return tx.audit(actor, "word.add."+string(w.Action), "watched_word", w.ID, w.Pattern)
+	})
+}
+
+// DeleteWatchedWord stops watching a word.
+func (s *Store) DeleteWatchedWord(ctx context.Context, actor User, id int64) error {
+	if !actor.CanAdmin() {
+		return ErrForbidden
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		var w WatchedWord
+		if err := tx.db.Take(&w, id).Error; err != nil {
+			return notFoundErr(err)
+		}
+		if err := tx.db.Delete(&w).Error; err != nil {
+			return err
+		}
+		return tx.audit(actor, "word.delete", "watched_word", id, w.Pattern)
+	})
+}
