@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"hiroba/handlers"
 )
 
 // Config is everything the forum reads from its environment. Every field has
@@ -36,8 +38,9 @@ type Config struct {
 	SMTPURL  string // HIROBA_SMTP_URL: notification email is off without it
 	MailFrom string // HIROBA_MAIL_FROM
 
-	RedisURL    string   // HIROBA_REDIS_URL: shared rate-limit counters
-	AdminEmails []string // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
+	RedisURL    string          // HIROBA_REDIS_URL: shared rate-limit counters
+	Limits      handlers.Limits // request budgets; unset rules take their defaults
+	AdminEmails []string        // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
 
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time

@@ -109,6 +109,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		Secret:        secret,
 		Providers:     Providers(cfg),
 		Limiter:       limiter,
+		Limits:        cfg.Limits,
 		AdminEmails:   cfg.AdminEmails,
 	}, log)
 

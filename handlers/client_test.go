@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"hiroba/app"
+	"hiroba/app/ratelimit"
 	"hiroba/migrations"
 	"hiroba/models/modeltest"
 )
@@ -24,6 +25,17 @@ type forum struct {
 
 func newForum(t *testing.T, dialect string) *forum {
 	t.Helper()
+	return newForumWith(t, dialect, func(*app.Config) {})
+}
+
+// newLimitedForum is a forum on SQLite whose search budget is rule.
+func newLimitedForum(t *testing.T, rule ratelimit.Rule) *forum {
+	t.Helper()
+	return newForumWith(t, migrations.SQLite, func(c *app.Config) { c.Limits.Search = rule })
+}
+
+func newForumWith(t *testing.T, dialect string, configure func(*app.Config)) *forum {
+	t.Helper()
 	cfg, err := app.LoadConfig(func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +47,7 @@ func newForum(t *testing.T, dialect string) *forum {
 	case migrations.Postgres:
 		cfg.DatabaseURL = modeltest.PostgresSchemaURL(t)
 	}
+	configure(&cfg)
 	srv, err := app.New(context.Background(), cfg, app.NewLogger(io.Discard, "error"))
 	if err != nil {
 		t.Fatal(err)

@@ -55,9 +55,7 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
-	if cfg.Limits == (Limits{}) {
-		cfg.Limits = DefaultLimits
-	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	return &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log}
 }
 

@@ -32,6 +32,20 @@ var DefaultLimits = Limits{
 	SignIn: ratelimit.Rule{Name: "signin", Limit: 20, Window: 10 * time.Minute},
 }
 
+// withDefaults fills every rule left unset with its default.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	for _, pair := range []struct{ rule, def *ratelimit.Rule }{
+		{&l.Post, &d.Post}, {&l.PostIP, &d.PostIP}, {&l.Flag, &d.Flag},
+		{&l.Vote, &d.Vote}, {&l.Search, &d.Search}, {&l.SignIn, &d.SignIn},
+	} {
+		if pair.rule.Limit == 0 {
+			*pair.rule = *pair.def
+		}
+	}
+	return l
+}
+
 // limit counts requests under a rule, keyed by user or by address.
 func (h *Handler) limit(rule ratelimit.Rule, byAddress bool) fiber.Handler {
 	if h.cfg.Limiter == nil {
