@@ -117,7 +117,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		AppName:               "hiroba",
 		DisableStartupMessage: true,
 		ErrorHandler:          h.ErrorHandler,
-		BodyLimit:             2 << 20,
+		BodyLimit:             4 << 20, // room for a refused 1 MB post to come back with its reason
 		ReadTimeout:           15 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,

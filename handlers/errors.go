@@ -26,6 +26,8 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 		status, msgID = fiber.StatusForbidden, "error.forbidden"
 	case errors.Is(err, models.ErrConflict):
 		status, msgID = fiber.StatusConflict, "error.conflict"
+	case databaseUnavailable(err):
+		status, msgID = fiber.StatusServiceUnavailable, "error.unavailable"
 	case errors.As(err, &fe):
 		status = fe.Code
 		switch {
@@ -41,7 +43,15 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 			msgID = "error.bad_request"
 		}
 	}
-	if status >= 500 {
+	switch {
+	case status == fiber.StatusServiceUnavailable:
+		// An outage the forum recovers from by itself once the database is
+		// back: a warning, not an error, and the browser is told when to
+		// try again.
+		c.Set(fiber.HeaderRetryAfter, retryAfterUnavailable)
+		h.log.Warn("request failed: service unavailable", slog.String("request_id", requestID(c)),
+			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
+	case status >= 500:
 		h.log.Error("request failed", slog.String("request_id", requestID(c)),
 			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
 	}

@@ -70,6 +70,9 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 	}
 	in := models.FlagInput{PostID: int64(id), Reason: models.FlagReason(c.FormValue("reason")), Note: utils.CopyString(c.FormValue("note"))}
 	hidden, err := h.store.FlagPost(c.UserContext(), user, in)
+	if models.IsInvalid(err) {
+		return fiber.NewError(fiber.StatusUnprocessableEntity, "invalid note")
+	}
 	if err != nil {
 		return err
 	}

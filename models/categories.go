@@ -61,6 +61,9 @@ func (s *Store) Categories(ctx context.Context) ([]Category, error) {
 
 // CategoryBySlug finds one category.
 func (s *Store) CategoryBySlug(ctx context.Context, slug string) (Category, error) {
+	if !storable(slug) {
+		return Category{}, fmt.Errorf("models: category: %w", ErrNotFound)
+	}
 	var c Category
 	if err := s.db.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error; err != nil {
 		return Category{}, notFound(err, "category %q", slug)

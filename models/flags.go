@@ -26,6 +26,9 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden b
 	default:
 		return false, fmt.Errorf("models: flag reason %q: %w", in.Reason, ErrConflict)
 	}
+	if !storable(in.Note) {
+		return false, fmt.Errorf("models: flag note: %w", errInvalid)
+	}
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return false, err
@@ -168,7 +171,7 @@ func (s *Store) Review(ctx context.Context, actor User, postID int64, decision R
 				}
 			}
 			if err := tx.db.Model(&User{}).Where("id = ? AND role = ?", post.UserID, RoleMember).
-				Updates(map[string]any{"suspended_until": now.Add(suspendOnReject), "moderation_reason": reason}).Error; err != nil {
+				Updates(map[string]any{"suspended_until": now.Add(suspendOnReject), "moderation_reason": cleanText(reason)}).Error; err != nil {
 				return err
 			}
 		default:

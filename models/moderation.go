@@ -9,7 +9,7 @@ import (
 // audit records a moderator or admin action in the same transaction as the
 // action itself, so the log never misses one.
 func (s *Store) audit(actor User, action, targetType string, targetID int64, reason string) error {
-	entry := AuditEntry{ActorID: &actor.ID, Action: action, TargetType: targetType, TargetID: targetID, Reason: reason, CreatedAt: time.Now().UTC()}
+	entry := AuditEntry{ActorID: &actor.ID, Action: action, TargetType: targetType, TargetID: targetID, Reason: cleanText(reason), CreatedAt: time.Now().UTC()}
 	return s.db.Omit("Actor").Create(&entry).Error
 }
 
@@ -151,13 +151,13 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 		set := map[string]any{}
 		switch action {
 		case UserSilence:
-			set["silenced_until"], set["moderation_reason"] = until.UTC(), reason
+			set["silenced_until"], set["moderation_reason"] = until.UTC(), cleanText(reason)
 		case UserSuspend:
-			set["suspended_until"], set["moderation_reason"] = until.UTC(), reason
+			set["suspended_until"], set["moderation_reason"] = until.UTC(), cleanText(reason)
 		case UserRestore:
 			set["silenced_until"], set["suspended_until"], set["moderation_reason"] = nil, nil, ""
 		case UserPurge:
-			set["suspended_until"], set["moderation_reason"] = now.AddDate(100, 0, 0), reason
+			set["suspended_until"], set["moderation_reason"] = now.AddDate(100, 0, 0), cleanText(reason)
 			if err := tx.purgePosts(actor, userID, now); err != nil {
 				return err
 			}

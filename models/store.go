@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -72,3 +74,17 @@ func notFound(err error, what string, args ...any) error {
 // RenderMarkdown renders a source exactly as a stored post would be, for
 // previews.
 func (s *Store) RenderMarkdown(src string) (string, error) { return s.md.Render(src) }
+
+// storable reports whether text can be stored and compared as it is: both
+// databases refuse invalid UTF-8 and PostgreSQL refuses NUL. A lookup by
+// such a key cannot match anything, so it is simply not found.
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// cleanText makes moderator-written text (reasons) storable by replacing
+// what the databases refuse; these are notes, not posts, so no form needs
+// to send them back.
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}

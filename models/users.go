@@ -115,6 +115,9 @@ func CleanUsername(s string) string {
 
 // UserByUsername finds a user for a profile page.
 func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
+	if !storable(username) {
+		return User{}, fmt.Errorf("models: user: %w", ErrNotFound)
+	}
 	var u User
 	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&u).Error
 	if err != nil {

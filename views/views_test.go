@@ -141,9 +141,15 @@ func TestEveryPageRenders(t *testing.T) {
 		Preview: PreviewData{Base: base, HTML: "<p>x</p>"},
 		Search: SearchData{Base: base, Searched: true, Results: models.SearchResults{
 			Words: []string{"t"}, Results: []models.SearchResult{{Thread: th, Post: models.Post{ID: 1, Position: 2, User: user}, Snippet: "<mark>t</mark>"}}}},
-		Edit:    EditData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}},
-		History: HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: []models.PostRevision{{ID: 1, Source: "old", User: user}}},
-		Similar: SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
+		Edit:      EditData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}},
+		History:   HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: []models.PostRevision{{ID: 1, Source: "old", User: user}}},
+		Flag:      FlagData{Base: base, Post: models.Post{ID: 1, Thread: th}},
+		Review:    ReviewData{Base: base, Items: []models.ReviewItem{{Post: models.Post{ID: 1, Thread: th, User: user, Status: models.StatusHeld}, Reasons: []string{"links:3"}, Flags: []models.Flag{{User: user, Reason: models.FlagSpam}}}}},
+		ModUser:   ModUserData{Base: base, Target: user},
+		Audit:     AuditData{Base: base, Entries: []models.AuditEntry{{Action: "post.hide", TargetType: "post", TargetID: 1}}},
+		Words:     WordsData{Base: base, Words: []models.WatchedWord{{ID: 1, Pattern: "casino", Kind: "word", Action: models.WatchHold}}},
+		RulesPage: RulesData{Base: base, Rules: models.DefaultRules},
+		Similar:   SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
 	}
 	for p, d := range notificationPageData(base, user, th) {
 		datas[p] = d

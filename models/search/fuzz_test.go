@@ -1,6 +1,7 @@
 package search
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -73,6 +74,10 @@ func FuzzIndexText(f *testing.F) {
 		"a\xffb\x00c",
 		"ﷺ 🎉 ⺀ 〇々",
 		"あ\u3099い हिन्दी",
+		"Billing errors in the news: café résumés",
+		"How to export my data -the OR of",
+		"キーAPI 領収書。PDF 消費税",
+		"é x\u20d7 y\u3099",
 	} {
 		f.Add(s)
 	}
@@ -148,14 +153,14 @@ func FuzzIndexText(f *testing.F) {
 			return r
 		}, doc)
 		q = Parse(bare)
-		if q.Empty() || !fts5Tokens(t, db, q) {
+		if q.Empty() {
 			return
 		}
 		ids, err = fts5Match(db, q.FTS5())
 		if err != nil {
 			t.Fatalf("MATCH %s: %v", q.FTS5(), err)
 		}
-		if len(ids) != 1 {
+		if len(ids) != 1 && fts5Tokens(t, db, q) {
 			t.Fatalf("document %q (indexed %q) not found by its words: MATCH %s", doc, IndexText(doc), q.FTS5())
 		}
 	})
@@ -167,11 +172,26 @@ func FuzzIndexText(f *testing.F) {
 // letters becomes an empty phrase that matches nothing.
 func fts5Tokens(t *testing.T, db *sql.DB, q Query) bool {
 	t.Helper()
+	for _, stmt := range []string{
+		`CREATE VIRTUAL TABLE IF NOT EXISTS probe USING fts5(body, tokenize='` + fts5Tokenizer + `')`,
+		`CREATE VIRTUAL TABLE IF NOT EXISTS probe_vocab USING fts5vocab(probe, 'instance')`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, g := range q.Groups {
 		for _, term := range g.Alternatives {
 			for _, w := range term.Words {
 				var n int
-				if err := db.QueryRow(`SELECT count(*) FROM fts5vocab_probe(?)`, w).Scan(&n); err != nil {
+				_, err := db.Exec(`DELETE FROM probe`)
+				if err == nil {
+					_, err = db.Exec(`INSERT INTO probe(body) VALUES (?)`, w)
+				}
+				if err == nil {
+					err = db.QueryRow(`SELECT count(*) FROM probe_vocab`).Scan(&n)
+				}
+				if err != nil {
 					t.Fatal(err)
 				}
 				if n == 0 {

@@ -33,7 +33,8 @@ type Group struct {
 // Term is one word or phrase.
 type Term struct {
 	// Words are normalized tokens as they appear in IndexText output; a CJK
-	// word is its sequence of bigrams.
+	// word is its sequence of bigrams, followed by its last character only
+	// where more tokens follow, as in the index.
 	Words []string
 	// Phrase means the words must be adjacent and in order. It is set for
 	// quoted text and for any word that splits into several tokens (CJK

@@ -20,6 +20,7 @@ var roundTripDocs = []string{
 	10: "How to export my data",
 	11: "領収書 PDF",
 	12: "ｶﾞｲﾄﾞ",
+	13: "Vecteur v\u20d7 déplacé",
 }
 
 var roundTripCases = []struct {
@@ -62,6 +63,8 @@ var roundTripCases = []struct {
 	{"jumps OR -fox 請求", []int64{}},
 	{"café", []int64{7}},
 	{"cafe", []int64{7}},
+	{"deplace", []int64{13}},
+	{"v\u20d7", []int64{13}}, // the mark is folded the same with or without é beside it
 	{"RESUMES", []int64{7}},
 	{"jumping", []int64{3}},
 	{"billed error", []int64{9}},

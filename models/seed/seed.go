@@ -119,8 +119,8 @@ func (g *Generator) makePeople() {
 	}
 }
 
-// Users are the members who write the forum, in the order their indexes
-// refer to. Users created for them keep the order.
+// Users are the members who write the forum; Post.Author is an index into
+// this slice.
 func (g *Generator) Users() []models.User {
 	out := make([]models.User, len(g.people))
 	for i, p := range g.people {
