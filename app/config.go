@@ -40,6 +40,10 @@ type Config struct {
 
 	RedisURL    string          // HIROBA_REDIS_URL: shared rate-limit counters
 	Limits      handlers.Limits // request budgets; unset rules take their defaults
+	// AccountIDPatterns are regular expressions for this product's order
+	// and account numbers, which the personal-data guard also looks for
+	// (HIROBA_ACCOUNT_ID_PATTERNS, separated by spaces).
+	AccountIDPatterns []string
 	AdminEmails []string        // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
 
 	// mailNow is the mailer's clock; tests in this package set it.
@@ -76,6 +80,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		MailFrom:         env("HIROBA_MAIL_FROM", ""),
 		RedisURL:         env("HIROBA_REDIS_URL", ""),
 	}
+	c.AccountIDPatterns = strings.Fields(env("HIROBA_ACCOUNT_ID_PATTERNS", ""))
 	for _, e := range strings.Split(env("HIROBA_ADMIN_EMAILS", ""), ",") {
 		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
 			c.AdminEmails = append(c.AdminEmails, e)

@@ -16,6 +16,7 @@ import (
 	"hiroba/app/ratelimit"
 	"hiroba/handlers"
 	"hiroba/models"
+	"hiroba/models/guard"
 	"hiroba/models/database"
 	"hiroba/public"
 	"hiroba/views"
@@ -96,6 +97,10 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		_, _ = rand.Read(secret)
 		log.Warn("HIROBA_SESSION_SECRET is not set: using a random one for this process")
 	}
+	privacy, err := guard.New(guard.Options{AccountIDPatterns: cfg.AccountIDPatterns})
+	if err != nil {
+		return nil, nil, fmt.Errorf("app: HIROBA_ACCOUNT_ID_PATTERNS: %w", err)
+	}
 	devSignIn := cfg.DevSignIn()
 	if devSignIn {
 		log.Warn("development sign-in is on: no OAuth provider is configured and the server listens on loopback", slog.String("addr", cfg.Addr))
@@ -111,6 +116,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		Limiter:       limiter,
 		Limits:        cfg.Limits,
 		AdminEmails:   cfg.AdminEmails,
+		Guard:         privacy,
 	}, log)
 
 	app := fiber.New(fiber.Config{

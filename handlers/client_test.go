@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"hiroba/app"
 	"hiroba/app/ratelimit"
 	"hiroba/migrations"
+	"hiroba/models"
 	"hiroba/models/modeltest"
 )
 
@@ -166,3 +168,8 @@ func refuse(t *testing.T, p page, notContains ...string) {
 		}
 	}
 }
+
+// escaped escapes text the way the templates do, to find it in a page.
+func escaped(s string) string { return template.HTMLEscapeString(s) }
+
+func threadFilterAll() models.ThreadFilter { return models.ThreadFilter{WithHidden: true} }

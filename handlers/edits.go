@@ -84,6 +84,11 @@ func (h *Handler) updatePost(c *fiber.Ctx) error {
 		}
 		return h.renderEdit(c, fiber.StatusOK, post, form)
 	}
+	var check *views.PrivacyCheck
+	if edit.Title, edit.Body, check = h.screenPrivacy(c, edit.Title, edit.Body); check != nil {
+		form.Privacy = check
+		return h.renderEdit(c, fiber.StatusUnprocessableEntity, post, form)
+	}
 	edited, err := h.store.EditPost(c.UserContext(), user, post.ID, edit)
 	if err != nil {
 		return err

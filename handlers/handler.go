@@ -12,6 +12,7 @@ import (
 
 	"hiroba/app/ratelimit"
 	"hiroba/models"
+	"hiroba/models/guard"
 	"hiroba/public"
 	"hiroba/views"
 )
@@ -37,7 +38,8 @@ type Config struct {
 	Providers     []AuthProvider
 	Limiter       ratelimit.Limiter // nil: no limits (tests of other things)
 	Limits        Limits
-	AdminEmails   []string // verified emails that become admins at sign-in
+	AdminEmails   []string     // verified emails that become admins at sign-in
+	Guard         *guard.Guard // checks posts for personal data; nil: no check
 }
 
 // Handler serves every page of the forum.

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -34,7 +36,11 @@ func (h *Handler) healthz(c *fiber.Ctx) error {
 
 // readyz says the process can serve pages: its database answers.
 func (h *Handler) readyz(c *fiber.Ctx) error {
-	if err := h.store.Ping(c.UserContext()); err != nil {
+	// A short deadline of its own: a load balancer must hear "not ready"
+	// before its own check times out, even when the database hangs.
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
 	return c.JSON(fiber.Map{"status": "ok"})

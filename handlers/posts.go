@@ -32,6 +32,11 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 		}
 		return h.rerenderThread(c, int64(id), fiber.StatusOK, form)
 	}
+	_, body, check := h.screenPrivacy(c, "", body)
+	if check != nil {
+		form.Privacy = check
+		return h.rerenderThread(c, int64(id), fiber.StatusUnprocessableEntity, form)
+	}
 	post, err := h.store.CreateReply(c.UserContext(), models.NewReply{ThreadID: int64(id), UserID: user.ID, Body: body})
 	if msg, status, refused := h.refusal(c, h.catalog.In(language(c)), err); refused {
 		form.Errors = map[string]string{"body": msg}

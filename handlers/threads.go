@@ -199,8 +199,13 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 		}
 		return h.renderComposeWith(c, fiber.StatusOK, views.ComposeData{Form: form, Similar: similar, Checked: true})
 	}
+	title, body, check := h.screenPrivacy(c, strings.TrimSpace(in.Title), in.Body)
+	if check != nil {
+		form.Privacy = check
+		return h.renderCompose(c, fiber.StatusUnprocessableEntity, form)
+	}
 	th, err := h.store.CreateThread(c.UserContext(), models.NewThread{
-		UserID: user.ID, CategoryID: in.CategoryID, Title: strings.TrimSpace(in.Title), Body: in.Body,
+		UserID: user.ID, CategoryID: in.CategoryID, Title: title, Body: body,
 	})
 	if msg, status, refused := h.refusal(c, t, err); refused {
 		form.Errors = map[string]string{"body": msg}

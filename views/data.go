@@ -144,6 +144,15 @@ type PostForm struct {
 	Body       string
 	Errors     map[string]string
 	Preview    template.HTML
+	Privacy    *PrivacyCheck // personal data found; the author decides
+}
+
+// PrivacyCheck shows an author the personal data found in their post, each
+// match highlighted, before anything is published.
+type PrivacyCheck struct {
+	Title template.HTML // the title with matches marked, when it has any
+	Body  template.HTML // the body with matches marked
+	Kinds []string      // what was found: email, api_key, card, …
 }
 
 // ComposeData fills the new-question page.

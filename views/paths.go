@@ -97,3 +97,9 @@ func derefTime(t *time.Time) time.Time {
 	}
 	return *t
 }
+
+// privacyView is what the privacy-check partial needs.
+type privacyView struct {
+	Translator
+	*PrivacyCheck
+}

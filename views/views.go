@@ -67,6 +67,7 @@ func New(assets *public.Assets) (*Renderer, error) {
 		"highlight":  highlight,
 		"deref":      deref,
 		"deref_time": derefTime,
+		"privacy":    func(t Translator, p *PrivacyCheck) privacyView { return privacyView{t, p} },
 		"list":       func(items ...string) []string { return items },
 		"duration":   func(d models.Duration) string { return time.Duration(d).String() },
 	}

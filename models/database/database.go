@@ -44,7 +44,7 @@ func Open(rawURL string) (*gorm.DB, string, error) {
 		db, err := openSQLite(path, cfg)
 		return db, migrations.SQLite, err
 	case strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://"):
-		db, err := gorm.Open(postgres.Open(rawURL), cfg)
+		db, err := gorm.Open(postgres.Open(withConnectTimeout(rawURL)), cfg)
 		if err != nil {
 			return nil, "", fmt.Errorf("database: open postgres: %w", err)
 		}
@@ -106,4 +106,21 @@ func Close(db *gorm.DB) error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// withConnectTimeout bounds how long opening a connection may take when the
+// URL does not say: a database host that swallows packets must turn into a
+// quick "unavailable" page, not a request hanging until its deadline.
+func withConnectTimeout(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") != "" {
+		return rawURL
+	}
+	q.Set("connect_timeout", "5")
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -96,3 +96,28 @@ document.addEventListener("submit", function (ev) {
     });
   });
 })();
+
+// A first warning while typing when a post seems to hold personal data.
+// The server's check, on submit, is the real one.
+(function () {
+  "use strict";
+  var patterns = [
+    /[^\s@]+@[^\s@]+\.[a-z]{2,}/i,
+    /\b(?:sk-[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|AKIA[0-9A-Z]{16}|xox[baprs]-[A-Za-z0-9-]{10,})/,
+    /\b(?:\d[ -]?){13,19}\b/
+  ];
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-pii-warning]"), function (area) {
+    var note = document.createElement("p");
+    note.className = "pii-warning";
+    note.setAttribute("role", "status");
+    area.insertAdjacentElement("afterend", note);
+    var timer = null;
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var hit = patterns.some(function (p) { return p.test(area.value); });
+        note.textContent = hit ? area.getAttribute("data-pii-warning") : "";
+      }, 300);
+    });
+  });
+})();
