@@ -38,13 +38,13 @@ type Config struct {
 	SMTPURL  string // HIROBA_SMTP_URL: notification email is off without it
 	MailFrom string // HIROBA_MAIL_FROM
 
-	RedisURL    string          // HIROBA_REDIS_URL: shared rate-limit counters
-	Limits      handlers.Limits // request budgets; unset rules take their defaults
+	RedisURL string          // HIROBA_REDIS_URL: shared rate-limit counters
+	Limits   handlers.Limits // request budgets; unset rules take their defaults
 	// AccountIDPatterns are regular expressions for this product's order
 	// and account numbers, which the personal-data guard also looks for
 	// (HIROBA_ACCOUNT_ID_PATTERNS, separated by spaces).
 	AccountIDPatterns []string
-	AdminEmails []string        // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
+	AdminEmails       []string // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
 
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time

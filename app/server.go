@@ -16,8 +16,8 @@ import (
 	"hiroba/app/ratelimit"
 	"hiroba/handlers"
 	"hiroba/models"
-	"hiroba/models/guard"
 	"hiroba/models/database"
+	"hiroba/models/guard"
 	"hiroba/public"
 	"hiroba/views"
 )
