@@ -152,6 +152,13 @@ func (s *Store) Review(ctx context.Context, actor User, postID int64, decision R
 			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Updates(map[string]any{"hidden_at": nil, "status": StatusPublished}).Error; err != nil {
 				return err
 			}
+			if !counted {
+				// Now public: tell watchers and mentioned users, as on posting.
+				post.Status, post.HiddenAt = StatusPublished, nil
+				if err := tx.notifyPost(post); err != nil {
+					return err
+				}
+			}
 		case ReviewReject:
 			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Update("status", StatusRejected).Error; err != nil {
 				return err
