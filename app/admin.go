@@ -30,15 +30,11 @@ func admin(ctx context.Context, cfg Config, words []string, out io.Writer) error
 	if len(words) != 3 || words[0] != "grant" {
 		return fmt.Errorf("usage: hiroba admin grant USERNAME member|moderator|admin")
 	}
-	db, dialect, err := database.Open(cfg.DatabaseURL)
+	store, db, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	if _, err := database.Migrate(ctx, db, dialect); err != nil {
-		return err
-	}
-	store := models.NewStore(db, dialect)
 	if err := store.GrantRole(ctx, words[1], models.Role(words[2])); err != nil {
 		return err
 	}

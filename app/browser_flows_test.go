@@ -497,18 +497,19 @@ func TestBrowserHostileContentRunsNoScript(t *testing.T) {
 		}
 		b.inert("home after a hostile sign-in", dialogs)
 
-		// Asking through the composer: the title goes through the similar
-		// threads script, which inserts the server's HTML into the page,
-		// and the body through the preview script, which does the same.
+		// Asking through the composer: the similar threads script puts the
+		// server's HTML into the page, here with the victim's hostile title,
+		// and the preview script does the same with the body.
 		b.open("/new")
 		b.chooseCategory("Billing")
-		b.do(chromedp.SendKeys(chromedp.ID("title"), hostileTitle))
+		b.do(chromedp.SendKeys(chromedp.ID("title"), "pwned invoice"))
 		b.within("the similar threads for a hostile title never appeared",
 			chromedp.WaitVisible(chromedp.CSS("[data-similar] section.similar a")))
 		if got := b.text("[data-similar] section.similar a"); got != victimTitle {
 			t.Errorf("similar thread shown as %q, want the title as text", got)
 		}
 		b.inert("composer with similar threads", dialogs)
+		b.do(chromedp.Clear(chromedp.ID("title")), chromedp.SendKeys(chromedp.ID("title"), hostileTitle))
 		question := strings.Join(hostileBodies[4:10], "\n\n")
 		b.do(chromedp.SetValue(chromedp.ID("body"), question))
 		b.do(chromedp.Click(byText("button", "Preview")))

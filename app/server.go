@@ -38,19 +38,8 @@ type Server struct {
 // New opens the database, brings its schema up to date, makes sure the
 // default categories exist, and builds the application.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	db, dialect, err := database.Open(cfg.DatabaseURL)
+	store, db, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return nil, err
-	}
-	if applied, err := database.Migrate(ctx, db, dialect); err != nil {
-		database.Close(db)
-		return nil, err
-	} else if len(applied) > 0 {
-		log.Info("database migrated", slog.String("dialect", dialect), slog.Any("versions", applied))
-	}
-	store := models.NewStore(db, dialect)
-	if err := store.EnsureDefaultCategories(ctx); err != nil {
-		database.Close(db)
 		return nil, err
 	}
 	// Counters live in Redis when several instances must share them.
