@@ -27,10 +27,11 @@
 // expression that the store passes as a bound parameter and never splices
 // into SQL.
 //
-// Both sides must see the same tokens. On SQLite, store IndexText output in an
-// FTS5 table created with tokenize='unicode61 remove_diacritics 2' and query
-// it with MATCH ? bound to Query.FTS5(). On PostgreSQL, index
-// to_tsvector(cfg, IndexText(text)) and query to_tsquery(cfg, $1) bound to
-// Query.TSQuery(), with the same configuration cfg on both sides ('simple',
-// or 'english' for stemming; the default parser keeps the bigrams whole).
+// English stemming (Snowball) and stop words are handled here, in Go, for
+// both databases, whose own stemmers disagree; the databases only match the
+// tokens. On SQLite, store IndexText output in an FTS5 table created with
+// tokenize='unicode61 remove_diacritics 0' and query it with MATCH ? bound to
+// Query.FTS5(). On PostgreSQL, index to_tsvector('simple', IndexText(text))
+// and query to_tsquery('simple', $1) bound to Query.TSQuery(); the 'simple'
+// configuration adds no stemming or stop words of its own.
 package search

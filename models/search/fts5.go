@@ -10,7 +10,7 @@ import "strings"
 // anyway.
 //
 // The FTS5 table must tokenize IndexText output with the same tokenizer the
-// query is run against (unicode61 remove_diacritics 2), so that words in the
+// query is run against (unicode61 remove_diacritics 0), so that words in the
 // query are split exactly as they were when indexed.
 func (q Query) FTS5() string {
 	var pos, neg []string

@@ -8,10 +8,10 @@ import "strings"
 // which to_tsquery turns into an empty tsquery that matches nothing; callers
 // should check Empty first anyway.
 //
-// Stemming and stop words are left to the database: the store must build the
-// tsvector as to_tsvector(cfg, IndexText(text)) and the query as
-// to_tsquery(cfg, q.TSQuery()) with the same configuration cfg, or stemmed
-// index lexemes will not match unstemmed query lexemes.
+// Words are already stemmed here, as IndexText stems the index: the store
+// builds the tsvector as to_tsvector('simple', IndexText(text)) and the query
+// as to_tsquery('simple', q.TSQuery()), so the database adds no stemming or
+// stop words of its own.
 func (q Query) TSQuery() string {
 	var parts []string
 	for _, g := range q.Groups {
