@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"hiroba/models/search"
 )
 
 // errInvalid marks input a form should explain rather than a failure.
@@ -30,7 +32,7 @@ func (s *Store) AddWatchedWord(ctx context.Context, actor User, w WatchedWord) e
 	}
 	w.Pattern = strings.TrimSpace(w.Pattern)
 	switch {
-	case w.Pattern == "" || len(w.Pattern) > 200,
+	case strings.TrimSpace(search.Normalize(w.Pattern)) == "" || len(w.Pattern) > 200 || !storable(w.Pattern),
 		w.Kind != "word" && w.Kind != "domain",
 		w.Action != WatchBlock && w.Action != WatchHold && w.Action != WatchNofollow:
 		return fmt.Errorf("models: watched word: %w", errInvalid)
