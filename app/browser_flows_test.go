@@ -388,8 +388,8 @@ const (
 
 // inert checks that the page the browser shows runs no script of a post:
 // the title is untouched, no dialog opened, no script URL or event handler
-// attribute exists, no active element sits in a post, and the only scripts
-// are the forum's own files.
+// attribute exists, no active element sits in text a person posted, and the
+// only scripts are the forum's own files.
 func (b *browser) inert(what string, dialogs *dialogWatch) {
 	b.t.Helper()
 	if title := evalJS[string](b, "document.title"); title == pwned {
@@ -415,8 +415,9 @@ func (b *browser) inert(what string, dialogs *dialogWatch) {
 			const u = s.src && new URL(s.src);
 			if (!u || u.origin !== location.origin || s.text.trim() !== "") out.push("script " + (s.src || s.text.slice(0, 60)));
 		}
+		const userText = ".post-body, .privacy-text, .snippet, [data-similar], .thread-title, h1, .author, .notifications";
 		const active = "script, iframe, frame, object, embed, applet, svg, math, style, link, meta, base, form, button, textarea, select, template, [style], input:not([type=checkbox])";
-		for (const el of document.querySelectorAll(".post-body :is(" + active + ")")) out.push("in a post: " + el.outerHTML.slice(0, 120));
+		for (const el of document.querySelectorAll(":is(" + userText + ") :is(" + active + ")")) out.push("in posted text: " + el.outerHTML.slice(0, 120));
 		for (const el of document.querySelectorAll("head meta[http-equiv], base")) out.push("in the page: " + el.outerHTML.slice(0, 120));
 		return out;
 	})()`)
@@ -509,7 +510,7 @@ func TestBrowserHostileContentRunsNoScript(t *testing.T) {
 			t.Errorf("similar thread shown as %q, want the title as text", got)
 		}
 		b.inert("composer with similar threads", dialogs)
-		b.do(chromedp.Clear(chromedp.ID("title")), chromedp.SendKeys(chromedp.ID("title"), hostileTitle))
+		b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("title").value = ""`), chromedp.SendKeys(chromedp.ID("title"), hostileTitle))
 		question := strings.Join(hostileBodies[4:10], "\n\n")
 		b.do(chromedp.SetValue(chromedp.ID("body"), question))
 		b.do(chromedp.Click(byText("button", "Preview")))
@@ -518,10 +519,17 @@ func TestBrowserHostileContentRunsNoScript(t *testing.T) {
 			t.Errorf("the preview left the composer for %s", got)
 		}
 		b.inert("composer with a preview", dialogs)
-		b.follow(200, chromedp.Click(byText("button", "Post your question")))
+		// The base64 of the data: URIs looks like a key to the privacy
+		// check, which shows the body back with the matches highlighted:
+		// one more place the text is put into a page.
+		b.problems.expect("status of 422")
+		b.follow(422, chromedp.Click(byText("button", "Post your question")))
+		b.within("no privacy check", chromedp.WaitVisible(chromedp.CSS(".privacy-check .privacy-text")))
+		b.inert("privacy check", dialogs)
+		b.follow(200, chromedp.Click(byText("button", "Post anyway")))
 		hostileThread := b.location().Path
 		if !strings.HasPrefix(hostileThread, "/t/") {
-			t.Fatalf("asking led to %s: %s", hostileThread, b.text("main"))
+			t.Fatalf("asking led to %s: %q", hostileThread, evalJS[[]string](b, `[...document.querySelectorAll(".field-error, .privacy-check")].map(e => e.textContent.trim())`))
 		}
 		if got := b.text("h1 [itemprop=name]"); got != hostileTitle {
 			t.Errorf("h1 = %q, want the title as text", got)
@@ -529,7 +537,7 @@ func TestBrowserHostileContentRunsNoScript(t *testing.T) {
 
 		// The victim answers with more payloads, through the store, which
 		// renders and sanitizes as the form does; the attacker is notified.
-		hostileID := threadID(t, hostileThread)
+		hostileID := threadIDFromPath(t, hostileThread)
 		for _, body := range hostileBodies[10:] {
 			seedReply(t, srv, yui, hostileID, body)
 		}
@@ -591,6 +599,9 @@ func TestBrowserHostileContentRunsNoScript(t *testing.T) {
 		}
 		victim.open(fmt.Sprintf("/t/%d", victimThread.ID))
 		victim.inert("victim's thread", victimDialogs)
+		if got := evalJS[string](victim, "document.title"); !strings.HasPrefix(got, victimTitle) {
+			t.Errorf("document.title = %q, want the thread's title as text", got)
+		}
 
 		// The policy forbids inline script, so a payload that got past the
 		// sanitizer would still not run.
@@ -643,7 +654,7 @@ func cspDirective(policy, name string) string {
 	return ""
 }
 
-func threadID(t *testing.T, path string) int64 {
+func threadIDFromPath(t *testing.T, path string) int64 {
 	t.Helper()
 	var id int64
 	if _, err := fmt.Sscanf(path, "/t/%d/", &id); err != nil {

@@ -137,14 +137,23 @@ func (s *Store) ImportThreads(ctx context.Context, batch []ImportedThread) ([]Th
 		for i, in := range batch {
 			for j, p := range in.Posts {
 				at := p.CreatedAt.UTC()
+				// Imported posts were public where they were written; the
+				// checks for new posts (cooldowns, held links) are for posting
+				// live, not for moving history.
 				posts = append(posts, Post{
 					ThreadID: threads[i].ID, UserID: p.UserID, Position: j + 1,
 					Source: p.Body, HTML: html[len(posts)], CreatedAt: at, UpdatedAt: at,
+					Status: StatusPublished,
 				})
 			}
 		}
 		if err := tx.db.Omit("User", "Thread").CreateInBatches(&posts, s.importRows()).Error; err != nil {
 			return err
+		}
+		first := 0
+		for i, in := range batch {
+			threads[i].FirstPostID, threads[i].FirstPostStatus = posts[first].ID, StatusPublished
+			first += len(in.Posts)
 		}
 		for id, n := range perCategory {
 			res := tx.db.Exec(`UPDATE categories SET thread_count = thread_count + ? WHERE id = ?`, n, id)

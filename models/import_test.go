@@ -79,7 +79,7 @@ func TestImportMatchesWritingThroughTheForum(t *testing.T) {
 		for i := range want.Posts {
 			g, w := got.Posts[i], want.Posts[i]
 			if g.Position != i+1 || g.Position != w.Position || g.HTML != w.HTML || g.Source != w.Source ||
-				g.UserID != w.UserID || g.User.Username != w.User.Username {
+				g.UserID != w.UserID || g.User.Username != w.User.Username || g.Status != w.Status || !g.Public() {
 				t.Errorf("post %d:\nimported %+v\nwritten  %+v", i+1, g, w)
 			}
 			if !g.CreatedAt.Equal(in.Posts[i].CreatedAt) || !g.UpdatedAt.Equal(g.CreatedAt) || g.EditedAt != nil {

@@ -25,7 +25,7 @@ func Similar(title string) Query {
 	var alts []Term
 	seen := map[string]bool{}
 	for _, g := range Parse(title).Groups {
-		for _, t := range splitCJK(g.Alternatives) {
+		for _, t := range splitPhrases(g.Alternatives) {
 			t.Negated = false
 			key := fmtTerm(t)
 			if seen[key] || (len(t.Words) == 1 && !t.Prefix && stopWords[t.Words[0]]) {
@@ -55,13 +55,15 @@ func fmtTerm(t Term) string {
 	return key
 }
 
-// splitCJK turns each Japanese (or other CJK) run, which Parse makes a
-// phrase of bigrams, into separate bigrams: two titles about the same thing
-// share some bigrams long before they share a whole sentence.
-func splitCJK(terms []Term) []Term {
+// splitPhrases turns every phrase into separate words: quotes typed into a
+// title are not a search operator, and each Japanese (or other CJK) run,
+// which Parse makes a phrase of bigrams, becomes separate bigrams, since two
+// titles about the same thing share some bigrams long before they share a
+// whole sentence.
+func splitPhrases(terms []Term) []Term {
 	var out []Term
 	for _, t := range terms {
-		if !t.Phrase || !allCJK(t.Words) {
+		if !t.Phrase {
 			out = append(out, t)
 			continue
 		}
@@ -70,6 +72,9 @@ func splitCJK(terms []Term) []Term {
 			// to stay adjacent to the next token, would match every
 			// run that ends with it.
 			if i > 0 && isRunTail(t.Words[i-1], w) {
+				continue
+			}
+			if !allCJK([]string{w}) && stopWords[w] {
 				continue
 			}
 			out = append(out, Term{Words: []string{w}, Prefix: t.Prefix && i == len(t.Words)-1})

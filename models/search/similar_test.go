@@ -9,7 +9,9 @@ func TestSimilar(t *testing.T) {
 	}{
 		{"How do I get a refund for my subscription?", "('refund' | 'subscript')"},
 		{"請求書が届きません", "('請求' | '求書' | '書が' | 'が届' | '届き' | 'きま' | 'ませ' | 'せん')"},
-		{"API key -invalid \"rate limit\"", "('api' | 'key' | 'invalid' | ('rate' <-> 'limit'))"},
+		{"API key -invalid \"rate limit\"", "('api' | 'key' | 'invalid' | 'rate' | 'limit')"},
+		// An unbalanced quote does not turn the whole title into one phrase.
+		{"\"Charged twice this month", "('charg' | 'twice' | 'month')"},
 		{"the the of and", ""},
 		{"refund refund REFUND", "'refund'"},
 		{"Billing errors after billed refunds", "('bill' | 'error' | 'refund')"},
