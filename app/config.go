@@ -44,7 +44,10 @@ type Config struct {
 	// and account numbers, which the personal-data guard also looks for
 	// (HIROBA_ACCOUNT_ID_PATTERNS, separated by spaces).
 	AccountIDPatterns []string
-	AdminEmails       []string // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
+	// PageCacheTTL is how long an anonymous page is served again without
+	// rendering (HIROBA_PAGE_CACHE_TTL, default 1s; 0 turns it off).
+	PageCacheTTL time.Duration
+	AdminEmails  []string // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
 
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time
@@ -81,6 +84,11 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		RedisURL:         env("HIROBA_REDIS_URL", ""),
 	}
 	c.AccountIDPatterns = strings.Fields(env("HIROBA_ACCOUNT_ID_PATTERNS", ""))
+	ttl, err := time.ParseDuration(env("HIROBA_PAGE_CACHE_TTL", "1s"))
+	if err != nil || ttl < 0 {
+		return Config{}, fmt.Errorf("app: HIROBA_PAGE_CACHE_TTL: want a duration such as 1s or 0")
+	}
+	c.PageCacheTTL = ttl
 	for _, e := range strings.Split(env("HIROBA_ADMIN_EMAILS", ""), ",") {
 		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
 			c.AdminEmails = append(c.AdminEmails, e)

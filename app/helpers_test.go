@@ -20,7 +20,8 @@ func testConfig(t *testing.T, dialect string) Config {
 		t.Fatal(err)
 	}
 	cfg.Addr = "127.0.0.1:0"
-	cfg.BaseURL = "" // startServer fills in the real port
+	cfg.BaseURL = ""     // startServer fills in the real port
+	cfg.PageCacheTTL = 0 // tests read their own writes as visitors at once
 	cfg.SessionSecret = "test-secret-test-secret-test-secret"
 	switch dialect {
 	case migrations.SQLite:

@@ -106,6 +106,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		Limits:        cfg.Limits,
 		AdminEmails:   cfg.AdminEmails,
 		Guard:         privacy,
+		PageCacheTTL:  cfg.PageCacheTTL,
 	}, log)
 
 	app := fiber.New(fiber.Config{

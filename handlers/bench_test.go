@@ -4,6 +4,7 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"net"
 	"strings"
@@ -27,40 +28,53 @@ import (
 // app.Test's connection and http.Response per request, and without the
 // network.
 
-// BenchmarkThreadPage is an anonymous visitor reading a thread of 20 posts.
+// BenchmarkThreadPage is an anonymous visitor reading a thread of 20 posts,
+// rendered for every request (the page cache off): the cost of a page.
 func BenchmarkThreadPage(b *testing.B) {
-	eachBenchDialect(b, func(b *testing.B, srv *app.Server) {
+	eachBenchDialect(b, 0, func(b *testing.B, srv *app.Server) {
 		g := seed.New(1, seed.Options{Users: 60})
 		s := seeded(b, srv, g)
 		th := importThreads(b, srv.Store, s, []seed.Thread{g.ThreadWithReplies(19)})[0]
-		benchPage(b, srv, views.ThreadPath(th.ID, th.Slug), th.Title)
+		benchPage(b, srv, views.ThreadPath(th.ID, th.Slug), html.EscapeString(th.Title))
+	})
+}
+
+// BenchmarkThreadPageCached is the same page as deployed, with the
+// anonymous page cache on: what a popular thread costs.
+func BenchmarkThreadPageCached(b *testing.B) {
+	eachBenchDialect(b, time.Second, func(b *testing.B, srv *app.Server) {
+		g := seed.New(1, seed.Options{Users: 60})
+		s := seeded(b, srv, g)
+		th := importThreads(b, srv.Store, s, []seed.Thread{g.ThreadWithReplies(19)})[0]
+		benchPage(b, srv, views.ThreadPath(th.ID, th.Slug), html.EscapeString(th.Title))
 	})
 }
 
 // BenchmarkHomePage is an anonymous visitor on the home page, which lists
 // the 30 most recently active of 40 threads.
 func BenchmarkHomePage(b *testing.B) {
-	eachBenchDialect(b, func(b *testing.B, srv *app.Server) {
+	eachBenchDialect(b, 0, func(b *testing.B, srv *app.Server) {
 		s := seeded(b, srv, seed.New(1, seed.Options{Threads: 40, Replies: 5, Users: 60}))
-		benchPage(b, srv, "/", s.threads[len(s.threads)-1].Title)
+		benchPage(b, srv, "/", html.EscapeString(s.threads[len(s.threads)-1].Title))
 	})
 }
 
-func eachBenchDialect(b *testing.B, fn func(b *testing.B, srv *app.Server)) {
+func eachBenchDialect(b *testing.B, pageCache time.Duration, fn func(b *testing.B, srv *app.Server)) {
 	for _, d := range modeltest.Dialects {
-		b.Run(d, func(b *testing.B) { fn(b, benchServer(b, d)) })
+		b.Run(d, func(b *testing.B) { fn(b, benchServer(b, d, pageCache)) })
 	}
 }
 
 // benchServer is newForum for a benchmark: the same configuration, over a
 // fresh database of the dialect; PostgreSQL is skipped when unreachable.
-func benchServer(b *testing.B, dialect string) *app.Server {
+func benchServer(b *testing.B, dialect string, pageCache time.Duration) *app.Server {
 	b.Helper()
 	cfg, err := app.LoadConfig(func(string) string { return "" }, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	cfg.SessionSecret = "handler-test-secret-handler-test"
+	cfg.PageCacheTTL = pageCache
 	switch dialect {
 	case migrations.SQLite:
 		cfg.DatabaseURL = "sqlite:" + b.TempDir() + "/hiroba.db"

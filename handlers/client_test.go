@@ -49,6 +49,7 @@ func newForumWith(t *testing.T, dialect string, configure func(*app.Config)) *fo
 	case migrations.Postgres:
 		cfg.DatabaseURL = modeltest.PostgresSchemaURL(t)
 	}
+	cfg.PageCacheTTL = 0 // tests read their own writes as visitors at once
 	configure(&cfg)
 	srv, err := app.New(context.Background(), cfg, app.NewLogger(io.Discard, "error"))
 	if err != nil {

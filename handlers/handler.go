@@ -40,6 +40,9 @@ type Config struct {
 	Limits        Limits
 	AdminEmails   []string     // verified emails that become admins at sign-in
 	Guard         *guard.Guard // checks posts for personal data; nil: no check
+	// PageCacheTTL is how long an anonymous page may be served again
+	// without rendering; 0 turns the cache off.
+	PageCacheTTL time.Duration
 }
 
 // Handler serves every page of the forum.
@@ -50,6 +53,7 @@ type Handler struct {
 	assets  *public.Assets
 	cfg     Config
 	log     *slog.Logger
+	pages   *pageCache // nil when PageCacheTTL is 0
 }
 
 // New builds the handlers over their dependencies.
@@ -58,7 +62,11 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
-	return &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log}
+	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log}
+	if cfg.PageCacheTTL > 0 {
+		h.pages = newPageCache(cfg.PageCacheTTL, 16<<20)
+	}
+	return h
 }
 
 // Register mounts the middleware that needs the handlers' state, and every route.
@@ -67,7 +75,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", h.readyz)
 
-	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF)
+	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF, h.cacheAnonymous)
 
 	l := h.cfg.Limits
 	post := []fiber.Handler{h.limit(l.Post, false), h.limit(l.PostIP, true)}

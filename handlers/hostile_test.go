@@ -171,7 +171,11 @@ func hostileRun(t *testing.T, f *forum) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := view.Posts[0].Source; got != s {
+				question, err := f.srv.Store.PostByID(context.Background(), view.Posts[0].ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := question.Source; got != s {
 					t.Errorf("%s: body did not round-trip: %q", name, truncate(got))
 				}
 				if got, want := view.Thread.Title, strings.TrimSpace(title); got != want {

@@ -176,7 +176,9 @@ func (s *Store) ThreadPage(ctx context.Context, id int64, page int) (ThreadView,
 		return ThreadView{}, fmt.Errorf("models: thread %d page %d: %w", id, page, ErrNotFound)
 	}
 	first := (page-1)*PostsPerPage + 1
-	err := db.Joins("User").
+	// The page shows rendered HTML only; the markdown source and the search
+	// text are the largest columns and stay in the database.
+	err := db.Joins("User").Omit("Source", "SearchBody").
 		Where("posts.thread_id = ? AND posts.position BETWEEN ? AND ?", id, first, first+PostsPerPage-1).
 		Order("posts.position").Find(&v.Posts).Error
 	if err != nil {

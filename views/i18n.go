@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -25,6 +26,12 @@ type Catalog struct {
 	localizers map[string]*i18n.Localizer
 	plain      map[string]map[string]string
 	matcher    language.Matcher
+
+	// matched remembers the language chosen for each Accept-Language
+	// header: browsers send a handful of distinct values, and parsing one
+	// costs more than rendering a small page.
+	mu      sync.Mutex
+	matched map[string]string
 }
 
 // NewCatalog loads the embedded message files and checks that every language
@@ -90,6 +97,23 @@ func (c *Catalog) Match(choice, acceptLanguage string) string {
 	if acceptLanguage == "" {
 		return Languages[0]
 	}
+	c.mu.Lock()
+	lang, ok := c.matched[acceptLanguage]
+	c.mu.Unlock()
+	if ok {
+		return lang
+	}
+	lang = c.matchHeader(acceptLanguage)
+	c.mu.Lock()
+	if len(c.matched) >= 1024 || c.matched == nil {
+		c.matched = map[string]string{} // bounded: a flood of odd headers only costs parsing
+	}
+	c.matched[strings.Clone(acceptLanguage)] = lang
+	c.mu.Unlock()
+	return lang
+}
+
+func (c *Catalog) matchHeader(acceptLanguage string) string {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
 		return Languages[0]
