@@ -24,6 +24,9 @@ const (
 // pages past it, and it bounds the work a very common word can cause.
 const maxSearchResults = 1000
 
+// maxCandidates is how many of the newest matching posts a search ranks.
+const maxCandidates = 2000
+
 // SearchInput is a search as the search page submits it.
 type SearchInput struct {
 	Query      string
@@ -86,27 +89,32 @@ type searchHit struct {
 // searchHits ranks the best post of every matching thread, in one query per
 // dialect; the only dialect-specific SQL of search lives here.
 func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) ([]searchHit, error) {
-	var match, score, from string
+	// Only the newest maxCandidates matching posts are ranked: ranking every
+	// match of a common word costs time in proportion to the forum's size,
+	// while the newest few thousand already fill every page anyone reads
+	// (the page says when there were more). Filters apply before the cap.
+	var cand, score string
 	var args []any
 	if s.dialect == "postgres" {
-		from = "posts p CROSS JOIN to_tsquery('simple', ?) AS query"
-		match = "p.search_vector @@ query"
-		score = "ts_rank_cd(p.search_vector, query) * (CASE WHEN p.position = 1 THEN 1.5 ELSE 1.0 END)"
+		cand = `SELECT p.id, p.thread_id, p.created_at, p.position, p.search_vector FROM posts p
+			WHERE p.search_vector @@ to_tsquery('simple', ?)`
+		score = "ts_rank_cd(c.search_vector, to_tsquery('simple', ?))"
 		args = append(args, q.TSQuery())
 	} else {
-		from = "post_search JOIN posts p ON p.id = post_search.rowid"
-		match = "post_search MATCH ?"
-		// bm25 is lower for better matches: negate it so both dialects sort the same way.
-		score = "-bm25(post_search, 10.0, 1.0) * (CASE WHEN p.position = 1 THEN 1.5 ELSE 1.0 END)"
+		// bm25 is lower for better matches: negated so both dialects sort alike.
+		cand = `SELECT p.id, p.thread_id, p.created_at, p.position, -bm25(post_search, 10.0, 1.0) AS rank
+			FROM post_search JOIN posts p ON p.id = post_search.rowid
+			WHERE post_search MATCH ?`
+		score = "c.rank"
 		args = append(args, q.FTS5())
 	}
-	// Deleted posts never show in results; their text stays for moderators.
-	where := []string{match, "p.deleted_at IS NULL", "p.hidden_at IS NULL", "p.status = 'published'", "t.hidden_at IS NULL"}
+	// Deleted, hidden and held posts never show in results.
+	where := []string{"p.deleted_at IS NULL", "p.hidden_at IS NULL", "p.status = 'published'"}
 	if in.questionsOnly {
 		where = append(where, "p.position = 1")
 	}
 	if in.CategoryID != 0 {
-		where = append(where, "t.category_id = ?")
+		where = append(where, "p.thread_id IN (SELECT id FROM threads WHERE category_id = ?)")
 		args = append(args, in.CategoryID)
 	}
 	if in.AuthorID != 0 {
@@ -125,16 +133,24 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 	if in.Sort == SortNewest {
 		order = "created_at DESC, post_id DESC"
 	}
-	sql := `WITH hits AS (
-		SELECT p.id AS post_id, p.thread_id, p.created_at, ` + score + ` AS score
-		FROM ` + from + ` JOIN threads t ON t.id = p.thread_id
-		WHERE ` + strings.Join(where, " AND ") + `
+	sql := `WITH cand AS MATERIALIZED (
+		` + cand + ` AND ` + strings.Join(where, " AND ") + `
+		ORDER BY p.id DESC LIMIT ?
+	), hits AS (
+		SELECT c.id AS post_id, c.thread_id, c.created_at,
+		       ` + score + ` * (CASE WHEN c.position = 1 THEN 1.5 ELSE 1.0 END) AS score
+		FROM cand c JOIN threads t ON t.id = c.thread_id
+		WHERE t.hidden_at IS NULL
 	), best AS (
 		SELECT post_id, thread_id, created_at, score,
 		       ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY score DESC, created_at DESC, post_id DESC) AS rn
 		FROM hits
 	)
 	SELECT post_id, thread_id FROM best WHERE rn = 1 ORDER BY ` + order + ` LIMIT ?`
+	args = append(args, maxCandidates)
+	if s.dialect == "postgres" {
+		args = append(args, q.TSQuery())
+	}
 	limit := maxSearchResults
 	if in.PerPage > 0 && in.questionsOnly {
 		limit = in.PerPage

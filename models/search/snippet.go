@@ -73,6 +73,17 @@ func findMatches(text []rune, words []string) []span {
 	n := norm.String()
 	unitAt := func(byteOff int) int { return sort.SearchInts(offsets, byteOff) }
 
+	// Stemming is most of the cost of a snippet: each distinct token is
+	// stemmed once, however many query words it is compared with.
+	stems := map[string]string{}
+	stemOf := func(token string) string {
+		st, ok := stems[token]
+		if !ok {
+			st = stem(token)
+			stems[token] = st
+		}
+		return st
+	}
 	var spans []span
 	for wi, w := range words {
 		w = Normalize(w)
@@ -80,6 +91,7 @@ func findMatches(text []rune, words []string) []span {
 		if w == "" {
 			continue
 		}
+		wStem := stem(w)
 		if IsCJK(first) {
 			for from := 0; from < len(n); {
 				i := strings.Index(n[from:], w)
@@ -103,7 +115,7 @@ func findMatches(text []rune, words []string) []span {
 				e++
 			}
 			token := n[offsets[k]:offsets[e]]
-			if token == w || stem(token) == w || stem(token) == stem(w) {
+			if st := stemOf(token); token == w || st == w || st == wStem {
 				spans = append(spans, span{start: units[k], end: units[e], word: wi})
 			}
 			k = e
