@@ -93,12 +93,13 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 	// match of a common word costs time in proportion to the forum's size,
 	// while the newest few thousand already fill every page anyone reads
 	// (the page says when there were more). Filters apply before the cap.
-	var cand, score string
+	var cand, score, newest string
 	var args []any
 	if s.dialect == "postgres" {
 		cand = `SELECT p.id, p.thread_id, p.created_at, p.position, p.search_vector FROM posts p
 			WHERE p.search_vector @@ to_tsquery('simple', ?)`
 		score = "ts_rank_cd(c.search_vector, to_tsquery('simple', ?))"
+		newest = "p.id DESC"
 		args = append(args, q.TSQuery())
 	} else {
 		// bm25 is lower for better matches: negated so both dialects sort alike.
@@ -106,6 +107,8 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 			FROM post_search JOIN posts p ON p.id = post_search.rowid
 			WHERE post_search MATCH ?`
 		score = "c.rank"
+		// In rowid order FTS5 walks its index newest first and stops at the cap.
+		newest = "post_search.rowid DESC"
 		args = append(args, q.FTS5())
 	}
 	// Deleted, hidden and held posts never show in results.
@@ -135,7 +138,7 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 	}
 	sql := `WITH cand AS MATERIALIZED (
 		` + cand + ` AND ` + strings.Join(where, " AND ") + `
-		ORDER BY p.id DESC LIMIT ?
+		ORDER BY ` + newest + ` LIMIT ?
 	), hits AS (
 		SELECT c.id AS post_id, c.thread_id, c.created_at,
 		       ` + score + ` * (CASE WHEN c.position = 1 THEN 1.5 ELSE 1.0 END) AS score
