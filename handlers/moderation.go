@@ -60,15 +60,11 @@ func (h *Handler) showFlag(c *fiber.Ctx) error {
 
 // flagPost records a flag and goes back to the post.
 func (h *Handler) flagPost(c *fiber.Ctx) error {
-	user, err := requireUser(c)
+	user, id, err := actorAndID(c)
 	if err != nil {
 		return err
 	}
-	id, err := c.ParamsInt("id")
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	in := models.FlagInput{PostID: int64(id), Reason: models.FlagReason(c.FormValue("reason")), Note: utils.CopyString(c.FormValue("note"))}
+	in := models.FlagInput{PostID: id, Reason: models.FlagReason(c.FormValue("reason")), Note: utils.CopyString(c.FormValue("note"))}
 	hidden, err := h.store.FlagPost(c.UserContext(), user, in)
 	if models.IsInvalid(err) {
 		return fiber.NewError(fiber.StatusUnprocessableEntity, "invalid note")
@@ -76,7 +72,7 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	post, err := h.store.PostByID(c.UserContext(), int64(id))
+	post, err := h.store.PostByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -101,13 +97,12 @@ func (h *Handler) showReview(c *fiber.Ctx) error {
 
 // reviewPost applies a moderator's decision to a queued post.
 func (h *Handler) reviewPost(c *fiber.Ctx) error {
-	user, _ := requireUser(c)
-	id, err := c.ParamsInt("id")
+	user, id, err := actorAndID(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
 	decision := models.ReviewDecision(c.FormValue("decision"))
-	if err := h.store.Review(c.UserContext(), user, int64(id), decision, utils.CopyString(c.FormValue("reason"))); err != nil {
+	if err := h.store.Review(c.UserContext(), user, id, decision, utils.CopyString(c.FormValue("reason"))); err != nil {
 		return err
 	}
 	h.flash(c, "flash.reviewed")
@@ -116,31 +111,29 @@ func (h *Handler) reviewPost(c *fiber.Ctx) error {
 
 // moderateThread hides, closes, pins or moves a thread.
 func (h *Handler) moderateThread(c *fiber.Ctx) error {
-	user, _ := requireUser(c)
-	id, err := c.ParamsInt("id")
+	user, id, err := actorAndID(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
 	catID, _ := strconv.ParseInt(c.FormValue("category"), 10, 64)
 	action := models.ThreadAction(c.FormValue("action"))
-	if err := h.store.ModerateThread(c.UserContext(), user, int64(id), action, catID, utils.CopyString(c.FormValue("reason"))); err != nil {
+	if err := h.store.ModerateThread(c.UserContext(), user, id, action, catID, utils.CopyString(c.FormValue("reason"))); err != nil {
 		return err
 	}
-	return c.Redirect("/t/"+strconv.Itoa(id), fiber.StatusSeeOther)
+	return c.Redirect("/t/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }
 
 // hidePost hides a post pending review, or shows it again.
 func (h *Handler) hidePost(c *fiber.Ctx) error {
-	user, _ := requireUser(c)
-	id, err := c.ParamsInt("id")
+	user, id, err := actorAndID(c)
 	if err != nil {
-		return fiber.ErrNotFound
-	}
-	hide := strings.HasSuffix(c.Path(), "/hide")
-	if err := h.store.SetPostHidden(c.UserContext(), user, int64(id), hide, utils.CopyString(c.FormValue("reason"))); err != nil {
 		return err
 	}
-	post, err := h.store.PostByID(c.UserContext(), int64(id))
+	hide := strings.HasSuffix(c.Path(), "/hide")
+	if err := h.store.SetPostHidden(c.UserContext(), user, id, hide, utils.CopyString(c.FormValue("reason"))); err != nil {
+		return err
+	}
+	post, err := h.store.PostByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -233,12 +226,11 @@ func (h *Handler) addWord(c *fiber.Ctx) error {
 
 // deleteWord stops watching a word.
 func (h *Handler) deleteWord(c *fiber.Ctx) error {
-	user, _ := requireUser(c)
-	id, err := c.ParamsInt("id")
+	user, id, err := actorAndID(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
-	if err := h.store.DeleteWatchedWord(c.UserContext(), user, int64(id)); err != nil {
+	if err := h.store.DeleteWatchedWord(c.UserContext(), user, id); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/words", fiber.StatusSeeOther)

@@ -20,19 +20,15 @@ func requireUser(c *fiber.Ctx) (models.User, error) {
 
 // markSolution accepts a reply as the answer and goes back to it.
 func (h *Handler) markSolution(c *fiber.Ctx) error {
-	user, err := requireUser(c)
+	user, threadID, err := actorAndID(c)
 	if err != nil {
 		return err
-	}
-	threadID, err := c.ParamsInt("id")
-	if err != nil {
-		return fiber.ErrNotFound
 	}
 	postID, err := strconv.ParseInt(c.FormValue("post_id"), 10, 64)
 	if err != nil {
 		return fiber.ErrBadRequest
 	}
-	post, err := h.store.MarkSolution(c.UserContext(), user, int64(threadID), postID)
+	post, err := h.store.MarkSolution(c.UserContext(), user, threadID, postID)
 	if err != nil {
 		return err
 	}
@@ -41,38 +37,44 @@ func (h *Handler) markSolution(c *fiber.Ctx) error {
 
 // clearSolution unmarks the thread's answer.
 func (h *Handler) clearSolution(c *fiber.Ctx) error {
-	user, err := requireUser(c)
+	user, threadID, err := actorAndID(c)
 	if err != nil {
 		return err
 	}
-	threadID, err := c.ParamsInt("id")
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	if err := h.store.ClearSolution(c.UserContext(), user, int64(threadID)); err != nil {
+	if err := h.store.ClearSolution(c.UserContext(), user, threadID); err != nil {
 		return err
 	}
-	return c.Redirect("/t/"+strconv.Itoa(threadID), fiber.StatusSeeOther)
+	return c.Redirect("/t/"+strconv.FormatInt(threadID, 10), fiber.StatusSeeOther)
 }
 
 // toggleHelpful adds or takes back the viewer's "helpful" on a post.
 func (h *Handler) toggleHelpful(c *fiber.Ctx) error {
-	user, err := requireUser(c)
+	user, postID, err := actorAndID(c)
 	if err != nil {
 		return err
 	}
-	postID, err := c.ParamsInt("id")
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	if _, _, err := h.store.ToggleHelpful(c.UserContext(), user.ID, int64(postID)); err != nil {
+	if _, _, err := h.store.ToggleHelpful(c.UserContext(), user.ID, postID); err != nil {
 		return err
 	}
-	post, err := h.store.PostByID(c.UserContext(), int64(postID))
+	post, err := h.store.PostByID(c.UserContext(), postID)
 	if err != nil {
 		return err
 	}
 	return h.redirectToPost(c, post)
+}
+
+// actorAndID is the signed-in user acting and the id in the route, the
+// start of every action on a thread or post.
+func actorAndID(c *fiber.Ctx) (models.User, int64, error) {
+	user, err := requireUser(c)
+	if err != nil {
+		return user, 0, err
+	}
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return user, 0, fiber.ErrNotFound
+	}
+	return user, int64(id), nil
 }
 
 func (h *Handler) redirectToPost(c *fiber.Ctx, p models.Post) error {
