@@ -61,7 +61,7 @@ func (pc *pageCache) put(key string, p cachedPage) {
 }
 
 // cacheAnonymous serves and fills the page cache for anonymous GETs. Only
-// complete 200 pages that set no cookie are kept. Every page it handles
+// complete 200 pages that set no cookie and hold no form token are kept. Every page it handles
 // carries an ETag, so browsers and CDNs can revalidate cheaply.
 func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	if h.pages == nil || c.Method() != fiber.MethodGet || currentUser(c) != nil || c.Cookies(flashCookie) != "" {
@@ -76,6 +76,10 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 		return err
 	}
 	res := c.Response()
+	// A page holding a form carries this visitor's CSRF token: never shared.
+	if _, hasForm := c.Locals(csrfKey).(string); hasForm {
+		return nil
+	}
 	if res.StatusCode() != fiber.StatusOK || len(res.Header.Peek(fiber.HeaderSetCookie)) > 0 || len(res.Header.Peek(fiber.HeaderContentEncoding)) > 0 {
 		return nil
 	}
