@@ -33,8 +33,7 @@ func (h *Handler) showLogin(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderLogin(c *fiber.Ctx, status int, errID, username string) error {
-	b := h.base(c, "")
-	b.Title = b.T("title.sign_in")
+	b := h.baseTitled(c, "title.sign_in")
 	data := views.LoginData{Base: b, Dev: h.cfg.DevSignIn, Next: localPath(c.Query("next", c.FormValue("next"))), Username: username}
 	for _, p := range h.cfg.Providers {
 		data.Providers = append(data.Providers, views.ProviderLink{ID: p.ID, Label: p.Label})

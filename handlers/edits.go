@@ -53,8 +53,7 @@ func (h *Handler) renderEdit(c *fiber.Ctx, status int, post models.Post, form vi
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("edit.title")
+	b := h.baseTitled(c, "edit.title")
 	return h.render(c, status, views.Edit, views.EditData{Base: b, Post: post, Categories: cats, Form: form})
 }
 
@@ -126,7 +125,6 @@ func (h *Handler) showHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("history.title", "Title", post.Thread.Title)
+	b := h.baseTitled(c, "history.title", "Title", post.Thread.Title)
 	return h.render(c, fiber.StatusOK, views.History, views.HistoryData{Base: b, Post: post, Revisions: revs})
 }

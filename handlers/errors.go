@@ -55,8 +55,7 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 		h.log.Error("request failed", slog.String("request_id", requestID(c)),
 			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
 	}
-	b := h.base(c, "")
-	b.Title = b.T(msgID)
+	b := h.baseTitled(c, msgID)
 	if rerr := h.render(c, status, views.Error, views.ErrorData{Base: b, Status: status, Message: b.T(msgID)}); rerr != nil {
 		h.log.Error("render error page", slog.Any("error", rerr))
 		return c.Status(status).SendString(b.T(msgID))

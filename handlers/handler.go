@@ -121,6 +121,13 @@ func (h *Handler) render(c *fiber.Ctx, status int, page views.Page, data any) er
 	return h.views.Render(c, page, data)
 }
 
+// baseTitled is base for a page whose title is a catalog message.
+func (h *Handler) baseTitled(c *fiber.Ctx, titleID string, args ...any) views.Base {
+	b := h.base(c, "")
+	b.Title = b.T(titleID, args...)
+	return b
+}
+
 // base fills what every page shows.
 func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 	b := views.Base{

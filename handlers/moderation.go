@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -43,19 +45,22 @@ func requireRole(allowed func(models.User) bool) fiber.Handler {
 // showFlag asks why a post is being flagged.
 func (h *Handler) showFlag(c *fiber.Ctx) error {
 	if currentUser(c) == nil {
-		return c.Redirect("/login?next="+c.OriginalURL(), fiber.StatusSeeOther)
+		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	id, err := c.ParamsInt("id")
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	post, err := h.store.PostByID(c.UserContext(), int64(id))
+	return h.renderFlag(c, fiber.StatusOK, views.FlagData{Post: models.Post{ID: int64(id)}, Reason: string(models.FlagSpam)})
+}
+
+func (h *Handler) renderFlag(c *fiber.Ctx, status int, data views.FlagData) error {
+	post, err := h.store.PostByID(c.UserContext(), data.Post.ID)
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("flag.title")
-	return h.render(c, fiber.StatusOK, views.Flag, views.FlagData{Base: b, Post: post})
+	data.Base, data.Post = h.baseTitled(c, "flag.title"), post
+	return h.render(c, status, views.Flag, data)
 }
 
 // flagPost records a flag and goes back to the post.
@@ -67,19 +72,24 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 	in := models.FlagInput{PostID: id, Reason: models.FlagReason(c.FormValue("reason")), Note: utils.CopyString(c.FormValue("note"))}
 	hidden, err := h.store.FlagPost(c.UserContext(), user, in)
 	if models.IsInvalid(err) {
-		return fiber.NewError(fiber.StatusUnprocessableEntity, "invalid note")
+		return h.renderFlag(c, fiber.StatusUnprocessableEntity, views.FlagData{
+			Post: models.Post{ID: id}, Reason: string(in.Reason), Note: in.Note,
+			Error: h.catalog.In(language(c)).T("flag.invalid"),
+		})
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, models.ErrConflict):
+		h.flash(c, "flash.already_flagged")
+	case err != nil:
 		return err
+	case hidden:
+		h.flash(c, "flash.flag_hidden")
+	default:
+		h.flash(c, "flash.flagged")
 	}
 	post, err := h.store.PostByID(c.UserContext(), id)
 	if err != nil {
 		return err
-	}
-	if hidden {
-		h.flash(c, "flash.flag_hidden")
-	} else {
-		h.flash(c, "flash.flagged")
 	}
 	return h.redirectToPost(c, post)
 }
@@ -90,8 +100,7 @@ func (h *Handler) showReview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("review.title")
+	b := h.baseTitled(c, "review.title")
 	return h.render(c, fiber.StatusOK, views.Review, views.ReviewData{Base: b, Items: items})
 }
 
@@ -142,23 +151,31 @@ func (h *Handler) hidePost(c *fiber.Ctx) error {
 
 // showModerateUser offers the actions a moderator may take on a user.
 func (h *Handler) showModerateUser(c *fiber.Ctx) error {
+	return h.renderModerateUser(c, fiber.StatusOK, views.ModUserData{Days: "7"})
+}
+
+func (h *Handler) renderModerateUser(c *fiber.Ctx, status int, data views.ModUserData) error {
 	name, err := urlParam(c, "username")
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	target, err := h.store.UserByUsername(c.UserContext(), name)
-	if err != nil {
+	if data.Target, err = h.store.UserByUsername(c.UserContext(), name); err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("moduser.title", "Name", target.Username)
-	return h.render(c, fiber.StatusOK, views.ModUser, views.ModUserData{Base: b, Target: target})
+	data.Base = h.baseTitled(c, "moduser.title", "Name", data.Target.Username)
+	return h.render(c, status, views.ModUser, data)
 }
 
 // moderateUser silences, suspends, restores or purges a user for a period,
 // with a reason the user will see.
 func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	user, _ := requireUser(c)
+	form := views.ModUserData{Days: strings.TrimSpace(c.FormValue("days")), Reason: utils.CopyString(c.FormValue("reason"))}
+	days, err := strconv.Atoi(form.Days)
+	if err != nil || days < 1 || days > 3650 {
+		form.Error = h.catalog.In(language(c)).T("moduser.bad_days")
+		return h.renderModerateUser(c, fiber.StatusUnprocessableEntity, form)
+	}
 	name, err := urlParam(c, "username")
 	if err != nil {
 		return fiber.ErrNotFound
@@ -167,20 +184,12 @@ func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	days, _ := strconv.Atoi(c.FormValue("days", "7"))
-	if days < 1 {
-		days = 1
-	}
-	if days > 3650 {
-		days = 3650
-	}
-	until := time.Now().AddDate(0, 0, days)
 	action := models.UserAction(c.FormValue("action"))
-	if err := h.store.ModerateUser(c.UserContext(), user, target.ID, action, until, utils.CopyString(c.FormValue("reason"))); err != nil {
+	if err := h.store.ModerateUser(c.UserContext(), user, target.ID, action, time.Now().AddDate(0, 0, days), form.Reason); err != nil {
 		return err
 	}
 	h.flash(c, "flash.user_moderated")
-	return c.Redirect("/mod/u/"+target.Username, fiber.StatusSeeOther)
+	return c.Redirect("/mod/u/"+url.PathEscape(target.Username), fiber.StatusSeeOther)
 }
 
 // showAudit lists every moderator action.
@@ -189,8 +198,7 @@ func (h *Handler) showAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("audit.title")
+	b := h.baseTitled(c, "audit.title")
 	return h.render(c, fiber.StatusOK, views.Audit, views.AuditData{Base: b, Entries: entries, Pages: pages})
 }
 
@@ -204,8 +212,7 @@ func (h *Handler) renderWords(c *fiber.Ctx, status int, form views.WordForm) err
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("words.title")
+	b := h.baseTitled(c, "words.title")
 	return h.render(c, status, views.Words, views.WordsData{Base: b, Words: words, Form: form})
 }
 
@@ -242,21 +249,20 @@ func (h *Handler) showRules(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderRules(c, fiber.StatusOK, r, "")
+	return h.renderRules(c, fiber.StatusOK, rulesFields(r), "")
 }
 
-func (h *Handler) renderRules(c *fiber.Ctx, status int, r models.Rules, errMsg string) error {
-	b := h.base(c, "")
-	b.Title = b.T("rules.title")
-	return h.render(c, status, views.RulesPage, views.RulesData{Base: b, Rules: r, Error: errMsg})
+func (h *Handler) renderRules(c *fiber.Ctx, status int, fields []views.RuleField, errMsg string) error {
+	b := h.baseTitled(c, "rules.title")
+	return h.render(c, status, views.RulesPage, views.RulesData{Base: b, Fields: fields, Error: errMsg})
 }
 
-// saveRules stores new spam defaults.
+// saveRules stores new spam defaults; a refused form comes back as typed.
 func (h *Handler) saveRules(c *fiber.Ctx) error {
 	user, _ := requireUser(c)
-	r, ok := readRules(c)
+	r, fields, ok := readRules(c)
 	if !ok {
-		return h.renderRules(c, fiber.StatusUnprocessableEntity, r, h.catalog.In(language(c)).T("rules.invalid"))
+		return h.renderRules(c, fiber.StatusUnprocessableEntity, fields, h.catalog.In(language(c)).T("rules.invalid"))
 	}
 	if err := h.store.SaveRules(c.UserContext(), user, r); err != nil {
 		return err
@@ -265,28 +271,59 @@ func (h *Handler) saveRules(c *fiber.Ctx) error {
 	return c.Redirect("/admin/rules", fiber.StatusSeeOther)
 }
 
-func readRules(c *fiber.Ctx) (models.Rules, bool) {
+// ruleSetting is one field of the rules form: a count or a duration.
+type ruleSetting struct {
+	name     string
+	count    func(*models.Rules) *int
+	duration func(*models.Rules) *models.Duration
+	min      int // the least a count may be
+}
+
+// ruleSettings lists the form's fields once, for showing and for reading.
+var ruleSettings = []ruleSetting{
+	{name: "new_account_age", duration: func(r *models.Rules) *models.Duration { return &r.NewAccountAge }},
+	{name: "new_account_min_posts", count: func(r *models.Rules) *int { return &r.NewAccountMinPosts }},
+	{name: "new_max_links", count: func(r *models.Rules) *int { return &r.NewMaxLinks }},
+	{name: "new_max_images", count: func(r *models.Rules) *int { return &r.NewMaxImages }},
+	{name: "new_max_threads_per_day", count: func(r *models.Rules) *int { return &r.NewMaxThreadsPerDay }},
+	{name: "new_max_replies_per_day", count: func(r *models.Rules) *int { return &r.NewMaxRepliesPerDay }},
+	{name: "new_cooldown", duration: func(r *models.Rules) *models.Duration { return &r.NewCooldown }},
+	{name: "cooldown", duration: func(r *models.Rules) *models.Duration { return &r.Cooldown }},
+	{name: "duplicate_window", duration: func(r *models.Rules) *models.Duration { return &r.DuplicateWindow }},
+	{name: "flag_threshold", count: func(r *models.Rules) *int { return &r.FlagThreshold }, min: 1},
+}
+
+func rulesFields(r models.Rules) []views.RuleField {
+	fields := make([]views.RuleField, len(ruleSettings))
+	for i, s := range ruleSettings {
+		fields[i].Name = s.name
+		if s.count != nil {
+			fields[i].Value = strconv.Itoa(*s.count(&r))
+		} else {
+			fields[i].Value = time.Duration(*s.duration(&r)).String()
+		}
+	}
+	return fields
+}
+
+// readRules parses the form, marking each field it cannot use.
+func readRules(c *fiber.Ctx) (models.Rules, []views.RuleField, bool) {
+	var r models.Rules
+	fields := make([]views.RuleField, len(ruleSettings))
 	ok := true
-	num := func(name string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(name)))
-		if err != nil || n < 0 {
-			ok = false
+	for i, s := range ruleSettings {
+		v := strings.TrimSpace(utils.CopyString(c.FormValue(s.name)))
+		fields[i] = views.RuleField{Name: s.name, Value: v}
+		if s.count != nil {
+			n, err := strconv.Atoi(v)
+			fields[i].Invalid = err != nil || n < s.min
+			*s.count(&r) = n
+		} else {
+			d, err := time.ParseDuration(v)
+			fields[i].Invalid = err != nil || d < 0
+			*s.duration(&r) = models.Duration(d)
 		}
-		return n
+		ok = ok && !fields[i].Invalid
 	}
-	dur := func(name string) models.Duration {
-		d, err := time.ParseDuration(strings.TrimSpace(c.FormValue(name)))
-		if err != nil || d < 0 {
-			ok = false
-		}
-		return models.Duration(d)
-	}
-	r := models.Rules{
-		NewAccountAge: dur("new_account_age"), NewAccountMinPosts: num("new_account_min_posts"),
-		NewMaxLinks: num("new_max_links"), NewMaxImages: num("new_max_images"),
-		NewMaxThreadsPerDay: num("new_max_threads_per_day"), NewMaxRepliesPerDay: num("new_max_replies_per_day"),
-		NewCooldown: dur("new_cooldown"), Cooldown: dur("cooldown"), DuplicateWindow: dur("duplicate_window"),
-		FlagThreshold: num("flag_threshold"),
-	}
-	return r, ok && r.FlagThreshold >= 1
+	return r, fields, ok
 }

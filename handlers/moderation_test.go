@@ -157,3 +157,40 @@ func TestRateLimitsAnswer429(t *testing.T) {
 		t.Error("no Retry-After header")
 	}
 }
+
+func TestModerationFormsKeepWhatWasTyped(t *testing.T) {
+	eachDialect(t, func(t *testing.T, f *forum) {
+		_, helper, thread := askAndAnswer(t, f)
+		helper.get(thread)
+		// A flag note that cannot be stored comes back with the note and the choice.
+		helper.get("/p/1/flag")
+		p := helper.post("/p/1/flag", url.Values{"reason": {"off_topic"}, "note": {"see \x00 here"}})
+		// The page cannot show a NUL; it shows the replacement character.
+		expect(t, p, http.StatusUnprocessableEntity, "Choose a reason", "see \uFFFD here", `value="off_topic" required checked`)
+		// Flagging twice says so instead of failing.
+		helper.get("/p/1/flag")
+		helper.post("/p/1/flag", url.Values{"reason": {"spam"}})
+		helper.get("/p/1/flag")
+		if p := helper.post("/p/1/flag", url.Values{"reason": {"spam"}}); p.Status != http.StatusSeeOther {
+			t.Errorf("second flag: %d", p.Status)
+		}
+		expect(t, helper.get(thread), http.StatusOK, "You have already flagged this post")
+
+		admin := f.browser()
+		admin.signIn("root")
+		grant(t, f, "root", models.RoleAdmin)
+		admin.get("/mod/u/hana")
+		p = admin.post("/mod/u/hana", url.Values{"action": {"suspend"}, "days": {"a week"}, "reason": {"Spam links"}})
+		expect(t, p, http.StatusUnprocessableEntity, "whole number of days", `value="a week"`, `value="Spam links"`)
+		if u, _ := f.srv.Store.UserByUsername(context.Background(), "hana"); u.SuspendedUntil != nil {
+			t.Error("a refused form suspended the user")
+		}
+		admin.get("/admin/rules")
+		p = admin.post("/admin/rules", url.Values{"new_account_age": {"one day"}, "new_account_min_posts": {"3"}, "new_max_links": {"2"},
+			"new_max_images": {"0"}, "new_max_threads_per_day": {"3"}, "new_max_replies_per_day": {"10"}, "new_cooldown": {"30s"},
+			"cooldown": {"5s"}, "duplicate_window": {"5m"}, "flag_threshold": {"0"}})
+		expect(t, p, http.StatusUnprocessableEntity, "Nothing was saved", `value="one day" aria-invalid="true"`, `value="0" aria-invalid="true"`, `value="30s"`)
+		// Nothing was stored: the threshold is still the one in force.
+		expect(t, admin.get("/admin/rules"), http.StatusOK, `name="flag_threshold" type="text" value="3"`)
+	})
+}

@@ -57,8 +57,7 @@ func (h *Handler) showNotifications(c *fiber.Ctx) error {
 	if err := h.store.MarkNotificationsRead(ctx, user.ID, unread); err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("title.notifications")
+	b := h.baseTitled(c, "title.notifications")
 	return h.render(c, fiber.StatusOK, views.Notifications, views.NotificationsData{Base: b, List: list})
 }
 

@@ -31,8 +31,7 @@ func (h *Handler) showNotificationSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b := h.base(c, "")
-	b.Title = b.T("title.notification_settings")
+	b := h.baseTitled(c, "title.notification_settings")
 	return h.render(c, fiber.StatusOK, views.NotificationSettings, views.NotificationSettingsData{
 		Base: b, Prefs: prefs, Email: user.Email, Languages: views.Languages,
 	})
@@ -110,8 +109,7 @@ func (h *Handler) renderUnsubscribe(c *fiber.Ctx, act bool) error {
 	if token == "" {
 		token = strings.Clone(c.FormValue("token"))
 	}
-	b := h.base(c, "")
-	b.Title = b.T("title.unsubscribe")
+	b := h.baseTitled(c, "title.unsubscribe")
 	data := views.UnsubscribeData{Base: b, Token: token}
 	userID, ok := h.unsubscribeUser(token)
 	var user models.User

@@ -24,7 +24,7 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden b
 	switch in.Reason {
 	case FlagSpam, FlagInappropriate, FlagOffTopic, FlagOther:
 	default:
-		return false, fmt.Errorf("models: flag reason %q: %w", in.Reason, ErrConflict)
+		return false, fmt.Errorf("models: flag reason %q: %w", in.Reason, errInvalid)
 	}
 	if !storable(in.Note) {
 		return false, fmt.Errorf("models: flag note: %w", errInvalid)

@@ -71,7 +71,8 @@ func (s *Store) Search(ctx context.Context, in SearchInput) (SearchResults, erro
 		return SearchResults{}, fmt.Errorf("models: search %q: %w", in.Query, err)
 	}
 	out.TotalItems = int64(len(hits))
-	out.Capped = len(hits) >= maxSearchResults
+	// More matched than was ranked when either list reached its cap.
+	out.Capped = len(hits) >= maxSearchResults || (len(hits) > 0 && hits[0].Candidates >= maxCandidates)
 	start := out.offset()
 	if start >= len(hits) {
 		return out, nil
@@ -82,8 +83,9 @@ func (s *Store) Search(ctx context.Context, in SearchInput) (SearchResults, erro
 }
 
 type searchHit struct {
-	PostID   int64
-	ThreadID int64
+	PostID     int64
+	ThreadID   int64
+	Candidates int // matching posts considered, at most maxCandidates
 }
 
 // searchHits ranks the best post of every matching thread, in one query per
@@ -149,7 +151,8 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 		       ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY score DESC, created_at DESC, post_id DESC) AS rn
 		FROM hits
 	)
-	SELECT post_id, thread_id FROM best WHERE rn = 1 ORDER BY ` + order + ` LIMIT ?`
+	SELECT post_id, thread_id, (SELECT COUNT(*) FROM cand) AS candidates
+	FROM best WHERE rn = 1 ORDER BY ` + order + ` LIMIT ?`
 	args = append(args, maxCandidates)
 	if s.dialect == "postgres" {
 		args = append(args, q.TSQuery())

@@ -97,7 +97,7 @@ type ListData struct {
 
 // ListLink is the address of the list with another filter or order.
 func (d ListData) ListLink(show, sort string) string {
-	return listPath(d.BasePath, show, sort)
+	return ListPath(d.BasePath, show, sort)
 }
 
 // ThreadData fills a thread page.
@@ -244,7 +244,10 @@ func (d ThreadData) CanFlag(p models.Post) bool {
 // FlagData fills the flag form.
 type FlagData struct {
 	Base
-	Post models.Post
+	Post   models.Post
+	Reason string // what was chosen, when the form comes back
+	Note   string
+	Error  string
 }
 
 // ReviewData fills the review queue.
@@ -257,6 +260,9 @@ type ReviewData struct {
 type ModUserData struct {
 	Base
 	Target models.User
+	Days   string // as typed, when the form comes back
+	Reason string
+	Error  string
 }
 
 // AuditData fills the audit log.
@@ -281,6 +287,13 @@ type WordsData struct {
 // RulesData fills the spam defaults page.
 type RulesData struct {
 	Base
-	Rules models.Rules
-	Error string
+	Fields []RuleField
+	Error  string
+}
+
+// RuleField is one setting of the rules form, as stored or as typed.
+type RuleField struct {
+	Name    string
+	Value   string
+	Invalid bool
 }

@@ -64,9 +64,9 @@ func highlight(text string, words []string) template.HTML {
 	return template.HTML(search.Highlight(text, words))
 }
 
-// listPath is a thread list's address with a filter and an order; the
+// ListPath is a thread list's address with a filter and an order; the
 // defaults are left out so each list has one canonical address.
-func listPath(base, show, sort string) string {
+func ListPath(base, show, sort string) string {
 	v := url.Values{}
 	if show != "" && show != string(models.ShowLatest) {
 		v.Set("show", show)
@@ -79,9 +79,6 @@ func listPath(base, show, sort string) string {
 	}
 	return base + "?" + v.Encode()
 }
-
-// ListPath is exported for handlers building pagination links.
-func ListPath(base, show, sort string) string { return listPath(base, show, sort) }
 
 // deref reads an optional id; nil is 0, which no row has.
 func deref(p *int64) int64 {

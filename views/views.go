@@ -10,9 +10,7 @@ import (
 	"html/template"
 	"io"
 	"sync"
-	"time"
 
-	"hiroba/models"
 	"hiroba/public"
 )
 
@@ -69,7 +67,6 @@ func New(assets *public.Assets) (*Renderer, error) {
 		"deref_time": derefTime,
 		"privacy":    func(t Translator, p *PrivacyCheck) privacyView { return privacyView{t, p} },
 		"list":       func(items ...string) []string { return items },
-		"duration":   func(d models.Duration) string { return time.Duration(d).String() },
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {

@@ -148,7 +148,7 @@ func TestEveryPageRenders(t *testing.T) {
 		ModUser:   ModUserData{Base: base, Target: user},
 		Audit:     AuditData{Base: base, Entries: []models.AuditEntry{{Action: "post.hide", TargetType: "post", TargetID: 1}}},
 		Words:     WordsData{Base: base, Words: []models.WatchedWord{{ID: 1, Pattern: "casino", Kind: "word", Action: models.WatchHold}}},
-		RulesPage: RulesData{Base: base, Rules: models.DefaultRules},
+		RulesPage: RulesData{Base: base, Fields: []RuleField{{Name: "cooldown", Value: "5s"}}},
 		Similar:   SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
 	}
 	for p, d := range notificationPageData(base, user, th) {

@@ -1,18 +1,14 @@
 package search
 
-// stopWords are English words too common to say anything about what a
-// question is about; a title's remaining words decide which threads look
-// like the same question.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "and": true, "are": true, "as": true, "at": true, "be": true, "but": true,
-	"by": true, "can": true, "do": true, "does": true, "for": true, "from": true, "get": true, "how": true,
-	"i": true, "if": true, "in": true, "is": true, "it": true, "its": true, "my": true, "no": true,
-	"not": true, "of": true, "on": true, "or": true, "so": true, "that": true, "the": true, "this": true,
-	"to": true, "was": true, "what": true, "when": true, "where": true, "why": true, "with": true,
-	"you": true, "your": true, "me": true, "we": true, "our": true, "there": true, "any": true,
-	"after": true, "about": true, "have": true, "has": true, "can't": true, "cant": true, "dont": true,
-	"t": true, "s": true, "will": true, "would": true, "should": true, "could": true, "help": true,
+// titleFillers are words, as stems, that questions share whatever they are
+// about; with the English stop words, which Parse drops from bare words but
+// which quoted text keeps, they do not count as a title's meaningful words.
+var titleFillers = map[string]bool{
+	"get": true, "help": true, "cant": true, "dont": true, "would": true, "could": true,
+	"pleas": true, "anyon": true, "someon": true, "question": true,
 }
+
+func filler(w string) bool { return englishStopWords[w] || titleFillers[w] }
 
 // maxSimilarTerms keeps the OR query of a long title small.
 const maxSimilarTerms = 12
@@ -28,7 +24,7 @@ func Similar(title string) Query {
 		for _, t := range splitPhrases(g.Alternatives) {
 			t.Negated = false
 			key := fmtTerm(t)
-			if seen[key] || (len(t.Words) == 1 && !t.Prefix && stopWords[t.Words[0]]) {
+			if seen[key] || (len(t.Words) == 1 && !t.Prefix && filler(t.Words[0])) {
 				continue
 			}
 			seen[key] = true
@@ -74,7 +70,7 @@ func splitPhrases(terms []Term) []Term {
 			if i > 0 && isRunTail(t.Words[i-1], w) {
 				continue
 			}
-			if !allCJK([]string{w}) && stopWords[w] {
+			if !allCJK([]string{w}) && filler(w) {
 				continue
 			}
 			out = append(out, Term{Words: []string{w}, Prefix: t.Prefix && i == len(t.Words)-1})
