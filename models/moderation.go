@@ -189,14 +189,13 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 // purgePosts soft-deletes every live post of a spammer at once, and fixes
 // the counters of the threads they replied to.
 func (s *Store) purgePosts(actor User, userID int64, now time.Time) error {
-	var replies []Post
-	if err := s.db.Where("user_id = ? AND deleted_at IS NULL AND position > 1 AND status = ?", userID, StatusPublished).Find(&replies).Error; err != nil {
+	// One statement for every thread they replied to, however many.
+	if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count - (
+			SELECT COUNT(*) FROM posts p WHERE p.thread_id = threads.id AND p.user_id = ?
+			AND p.deleted_at IS NULL AND p.position > 1 AND p.status = ?)
+		WHERE id IN (SELECT thread_id FROM posts WHERE user_id = ? AND deleted_at IS NULL AND position > 1 AND status = ?)`,
+		userID, StatusPublished, userID, StatusPublished).Error; err != nil {
 		return err
-	}
-	for _, p := range replies {
-		if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, p.ThreadID).Error; err != nil {
-			return err
-		}
 	}
 	if err := s.db.Exec(`UPDATE threads SET hidden_at = ? WHERE user_id = ? AND hidden_at IS NULL`, now, userID).Error; err != nil {
 		return err
@@ -208,16 +207,12 @@ func (s *Store) purgePosts(actor User, userID int64, now time.Time) error {
 // unpurgePosts restores what a purge removed: posts deleted by someone other
 // than their author, and the spammer's threads.
 func (s *Store) unpurgePosts(userID int64) error {
-	var posts []Post
-	if err := s.db.Where("user_id = ? AND deleted_at IS NOT NULL AND deleted_by <> user_id", userID).Find(&posts).Error; err != nil {
+	purged := `p.user_id = ? AND p.deleted_at IS NOT NULL AND p.deleted_by <> p.user_id AND p.position > 1 AND p.status = ?`
+	if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count + (
+			SELECT COUNT(*) FROM posts p WHERE p.thread_id = threads.id AND `+purged+`)
+		WHERE id IN (SELECT p.thread_id FROM posts p WHERE `+purged+`)`,
+		userID, StatusPublished, userID, StatusPublished).Error; err != nil {
 		return err
-	}
-	for _, p := range posts {
-		if p.Position > 1 && p.Status == StatusPublished {
-			if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count + 1 WHERE id = ?`, p.ThreadID).Error; err != nil {
-				return err
-			}
-		}
 	}
 	if err := s.db.Exec(`UPDATE threads SET hidden_at = NULL WHERE user_id = ?`, userID).Error; err != nil {
 		return err
