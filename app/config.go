@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"hiroba/app/forwarded"
 	"hiroba/handlers"
 )
 
@@ -34,6 +35,11 @@ type Config struct {
 	ContactURL    string // HIROBA_CONTACT_URL
 
 	LogLevel string // HIROBA_LOG_LEVEL
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
+	// X-Forwarded-Proto and X-Request-Id are believed
+	// (HIROBA_TRUSTED_PROXIES, comma-separated CIDRs; default none).
+	TrustedProxies forwarded.Proxies
 
 	SMTPURL  string // HIROBA_SMTP_URL: notification email is off without it
 	MailFrom string // HIROBA_MAIL_FROM
@@ -89,6 +95,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return Config{}, fmt.Errorf("app: HIROBA_PAGE_CACHE_TTL: want a duration such as 1s or 0")
 	}
 	c.PageCacheTTL = ttl
+	if c.TrustedProxies, err = forwarded.Parse(env("HIROBA_TRUSTED_PROXIES", "")); err != nil {
+		return Config{}, fmt.Errorf("app: HIROBA_TRUSTED_PROXIES: %w", err)
+	}
 	for _, e := range strings.Split(env("HIROBA_ADMIN_EMAILS", ""), ",") {
 		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
 			c.AdminEmails = append(c.AdminEmails, e)
@@ -115,10 +124,11 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 // machine. An empty host (":8080") listens everywhere, so it is not loopback.
 func Loopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
+	return err == nil && loopbackHost(host)
+}
+
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -132,9 +142,35 @@ func (c Config) AnyProvider() bool {
 		(c.OIDCIssuer != "" && c.OIDCClientID != "")
 }
 
-// DevSignIn is on only without providers and on a loopback address: the
-// one combination where nobody but the person at this machine can use it.
-func (c Config) DevSignIn() bool { return !c.AnyProvider() && Loopback(c.Addr) }
+// DevSignIn is on only without providers, on a loopback address, and with a
+// public address that is loopback http too: the one combination where
+// nobody but the person at this machine can use it. A loopback listener
+// with a public base URL is a forum behind a proxy, open to everyone.
+func (c Config) DevSignIn() bool { return c.devSignInOff() == "" }
 
-// HTTPS reports whether the public address is https, so cookies are Secure.
-func (c Config) HTTPS() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+// devSignInOff says why the development sign-in is off, or "" when it is on.
+func (c Config) devSignInOff() string {
+	switch {
+	case c.AnyProvider():
+		return "an OAuth provider is configured"
+	case !Loopback(c.Addr):
+		return "the server does not listen on a loopback address"
+	case !loopbackHTTP(c.BaseURL):
+		return "HIROBA_BASE_URL is not a loopback http address, so the forum is reached through a proxy"
+	}
+	return ""
+}
+
+// loopbackHTTP reports whether a base URL is plain http to this machine.
+func loopbackHTTP(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && strings.EqualFold(u.Scheme, "http") && loopbackHost(u.Hostname())
+}
+
+// HTTPS reports whether the public address is https, so cookies are Secure
+// and browsers are told to use nothing else. URL schemes are
+// case-insensitive: HTTPS://… is https.
+func (c Config) HTTPS() bool {
+	u, err := url.Parse(c.BaseURL)
+	return err == nil && strings.EqualFold(u.Scheme, "https")
+}

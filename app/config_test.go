@@ -1,6 +1,9 @@
 package app
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLoopback(t *testing.T) {
 	tests := map[string]bool{
@@ -29,6 +32,13 @@ func TestDevSignInOnlyOnLoopbackWithoutProviders(t *testing.T) {
 		{"empty host", map[string]string{"HIROBA_ADDR": ":8080"}, false},
 		{"github configured", map[string]string{"HIROBA_GITHUB_KEY": "k", "HIROBA_GITHUB_SECRET": "s"}, false},
 		{"oidc configured", map[string]string{"HIROBA_OIDC_ISSUER": "http://127.0.0.1:1", "HIROBA_OIDC_CLIENT_ID": "c"}, false},
+		{"localhost base", map[string]string{"HIROBA_BASE_URL": "http://localhost:8080"}, true},
+		{"loopback base, scheme in capitals", map[string]string{"HIROBA_BASE_URL": "HTTP://127.0.0.1:8080"}, true},
+		// Loopback behind a proxy: the forum is public whatever it listens on.
+		{"behind an https proxy", map[string]string{"HIROBA_BASE_URL": "https://forum.example.com"}, false},
+		{"behind an http proxy", map[string]string{"HIROBA_BASE_URL": "http://forum.example.com"}, false},
+		{"https on loopback", map[string]string{"HIROBA_BASE_URL": "https://127.0.0.1:8443"}, false},
+		{"public address", map[string]string{"HIROBA_BASE_URL": "http://192.0.2.10:8080"}, false},
 	}
 	for _, tt := range tests {
 		cfg, err := LoadConfig(env(tt.vars), nil)
@@ -60,7 +70,36 @@ func TestConfigDefaults(t *testing.T) {
 	if !cfg.HTTPS() || cfg.BaseURL != "https://forum.example" {
 		t.Errorf("https base: %+v", cfg)
 	}
+	// Schemes are case-insensitive.
+	cfg, _ = LoadConfig(func(k string) string {
+		return map[string]string{"HIROBA_BASE_URL": "HTTPS://Forum.Example"}[k]
+	}, nil)
+	if !cfg.HTTPS() {
+		t.Errorf("HTTPS:// base is not https: %+v", cfg)
+	}
 	if len(Providers(cfg)) != 0 {
 		t.Error("providers without settings")
+	}
+}
+
+func TestTrustedProxiesConfig(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string { return map[string]string{"HIROBA_TRUSTED_PROXIES": v}[k] }
+	}
+	cfg, err := LoadConfig(env(""), nil)
+	if err != nil || len(cfg.TrustedProxies) != 0 {
+		t.Fatalf("default: %v %v", cfg.TrustedProxies, err)
+	}
+	cfg, err = LoadConfig(env(" 10.0.0.0/8, 192.0.2.7 ,fd00::/8,"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.TrustedProxies.Strings(), " "); got != "10.0.0.0/8 192.0.2.7/32 fd00::/8" {
+		t.Errorf("parsed %q", got)
+	}
+	for _, bad := range []string{"10.0.0.0/33", "proxy.internal", "10.0.0.0/8 192.0.2.7", "*"} {
+		if _, err := LoadConfig(env(bad), nil); err == nil || !strings.Contains(err.Error(), "HIROBA_TRUSTED_PROXIES") {
+			t.Errorf("%q: error %v", bad, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"testing"
@@ -36,6 +37,16 @@ func testConfig(t *testing.T, dialect string) Config {
 // returns its base URL.
 func startServer(t *testing.T, cfg Config) (*Server, string) {
 	t.Helper()
+	var logOut io.Writer = io.Discard
+	if testing.Verbose() {
+		logOut = os.Stderr
+	}
+	return startServerLogging(t, cfg, NewLogger(logOut, "warn"))
+}
+
+// startServerLogging is startServer with the server's logger.
+func startServerLogging(t *testing.T, cfg Config, log *slog.Logger) (*Server, string) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -44,12 +55,8 @@ func startServer(t *testing.T, cfg Config) (*Server, string) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = base
 	}
-	var logOut io.Writer = io.Discard
-	if testing.Verbose() {
-		logOut = os.Stderr
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := New(ctx, cfg, NewLogger(logOut, "warn"))
+	srv, err := New(ctx, cfg, log)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

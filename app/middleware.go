@@ -9,6 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"hiroba/app/forwarded"
 )
 
 // contentSecurityPolicy allows no inline script and nothing from elsewhere
@@ -16,19 +18,29 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self' https: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// strictTransportSecurity keeps browsers on https for a year once they have
+// seen the site there. Not includeSubDomains: other sites may share the domain.
+const strictTransportSecurity = "max-age=31536000"
+
 const requestTimeout = 15 * time.Second
 
-func useMiddleware(app *fiber.App, log *slog.Logger) {
+func useMiddleware(app *fiber.App, cfg Config, log *slog.Logger) {
+	// First: everything after it reads the client's address, scheme and
+	// request id as the trusted proxies gave them, and only they.
+	app.Use(forwarded.Middleware(cfg.TrustedProxies))
 	app.Use(requestid.New())
+	// The deadline wraps the request log, which renders error pages, so an
+	// error page for a signed-in user queries inside a live context.
+	app.Use(withDeadline)
 	app.Use(requestLog(log))
 	app.Use(recover.New())
-	app.Use(securityHeaders)
+	app.Use(securityHeaders(cfg.HTTPS()))
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
-	app.Use(withDeadline)
 }
 
 // withDeadline gives each request a context that ends, so no query outlives
-// the request that asked for it by long.
+// the request that asked for it by long. It is cancelled only once the
+// response, error page included, is complete.
 func withDeadline(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 	defer cancel()
@@ -36,14 +48,21 @@ func withDeadline(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func securityHeaders(c *fiber.Ctx) error {
-	c.Set("Content-Security-Policy", contentSecurityPolicy)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	c.Set("Cross-Origin-Opener-Policy", "same-origin")
-	return c.Next()
+// securityHeaders sets the headers every response carries; hsts when the
+// site's public address is https.
+func securityHeaders(hsts bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Set("Content-Security-Policy", contentSecurityPolicy)
+		c.Set("X-Content-Type-Options", "nosniff")
+		c.Set("X-Frame-Options", "DENY")
+		c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		c.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if hsts {
+			c.Set("Strict-Transport-Security", strictTransportSecurity)
+		}
+		return c.Next()
+	}
 }
 
 func requestLog(log *slog.Logger) fiber.Handler {
@@ -59,7 +78,7 @@ func requestLog(log *slog.Logger) fiber.Handler {
 		if log.Enabled(context.Background(), slog.LevelInfo) {
 			id, _ := c.Locals("requestid").(string)
 			log.LogAttrs(context.Background(), slog.LevelInfo, "request",
-				slog.String("id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+				slog.String("id", id), slog.String("ip", forwarded.ClientIP(c)), slog.String("method", c.Method()), slog.String("path", c.Path()),
 				slog.Int("status", c.Response().StatusCode()), slog.Duration("duration", time.Since(start)))
 		}
 		return nil

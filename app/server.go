@@ -91,8 +91,13 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		return nil, nil, fmt.Errorf("app: HIROBA_ACCOUNT_ID_PATTERNS: %w", err)
 	}
 	devSignIn := cfg.DevSignIn()
-	if devSignIn {
+	switch why := cfg.devSignInOff(); {
+	case devSignIn:
 		log.Warn("development sign-in is on: no OAuth provider is configured and the server listens on loopback", slog.String("addr", cfg.Addr))
+	case !cfg.AnyProvider():
+		// Nobody can sign in at all: say why, so the fix is obvious.
+		log.Warn("development sign-in is off and no OAuth provider is configured: nobody can sign in",
+			slog.String("reason", why), slog.String("addr", cfg.Addr), slog.String("base_url", cfg.BaseURL))
 	}
 	h := handlers.New(store, renderer, catalog, assets, handlers.Config{
 		SiteName:      cfg.SiteName,
@@ -118,8 +123,12 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ReadBufferSize:        16 << 10,
+		// Fiber's own c.Protocol and c.Hostname believe forwarding headers
+		// only from these peers; the forum itself reads forwarded.From.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies.Strings(),
 	})
-	useMiddleware(app, log)
+	useMiddleware(app, cfg, log)
 	h.Register(app)
 	return app, h, nil
 }

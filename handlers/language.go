@@ -43,7 +43,7 @@ func (h *Handler) setLanguage(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{
 		Name: langCookie, Value: lang, Path: "/", Expires: time.Now().Add(365 * 24 * time.Hour),
-		Secure: h.cfg.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: h.secure(c), SameSite: fiber.CookieSameSiteLaxMode,
 	})
 	return c.Redirect(localPath(c.Query("next")), fiber.StatusSeeOther)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hiroba/app/forwarded"
 	"hiroba/app/ratelimit"
 	"hiroba/views"
 )
@@ -55,7 +56,7 @@ func (h *Handler) limit(rule ratelimit.Rule, byAddress bool) fiber.Handler {
 		if u := currentUser(c); u != nil && !byAddress {
 			return "u" + strconv.FormatInt(u.ID, 10)
 		}
-		return "ip" + c.IP()
+		return "ip" + forwarded.ClientIP(c)
 	}
 	return ratelimit.Middleware(h.cfg.Limiter, rule, key, h.tooManyRequests, ratelimit.Config{
 		OnError: func(c *fiber.Ctx, err error) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hiroba/app/forwarded"
 	"hiroba/models"
 )
 
@@ -59,14 +60,18 @@ func (h *Handler) startSession(c *fiber.Ctx, userID int64) error {
 func (h *Handler) setCookie(c *fiber.Ctx, name, value, path string, expires time.Time) {
 	c.Cookie(&fiber.Cookie{
 		Name: name, Value: value, Path: path, Expires: expires,
-		HTTPOnly: true, Secure: h.cfg.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+		HTTPOnly: true, Secure: h.secure(c), SameSite: fiber.CookieSameSiteLaxMode,
 	})
 }
+
+// secure reports whether cookies must be Secure: the site is https, or this
+// request reached it over https (through a trusted proxy).
+func (h *Handler) secure(c *fiber.Ctx) bool { return h.cfg.SecureCookies || forwarded.HTTPS(c) }
 
 func (h *Handler) clearCookie(c *fiber.Ctx, name, path string) {
 	c.Cookie(&fiber.Cookie{
 		Name: name, Value: "", Path: path, Expires: time.Unix(0, 0), MaxAge: -1,
-		HTTPOnly: true, Secure: h.cfg.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+		HTTPOnly: true, Secure: h.secure(c), SameSite: fiber.CookieSameSiteLaxMode,
 	})
 }
 
