@@ -65,17 +65,42 @@ document.addEventListener("submit", function (ev) {
 // connection. A draft is kept until the post it became is seen: a
 // successful submit lands on a post's anchor (#p123); a refused one comes
 // back as the form with the text in it, and keeps the draft.
+//
+// Drafts are the signed-in user's (the layout names them in data-user) and
+// leave with them: signing out removes them, so the next person at a shared
+// computer finds nothing. Drafts saved before they were per user, under
+// hiroba:draft:…, could be anyone's and are removed.
 (function () {
   "use strict";
   var store;
   try { store = window.localStorage; store.setItem("hiroba:t", "1"); store.removeItem("hiroba:t"); } catch (e) { return; }
+  var user = document.body.getAttribute("data-user");
+  var prefix = user ? "hiroba:u" + user + ":draft:" : null;
+
+  function removeDrafts(own) {
+    var doomed = [];
+    for (var i = 0; i < store.length; i++) {
+      var k = store.key(i);
+      if (k.indexOf("hiroba:draft:") === 0 || (own && k.indexOf(own) === 0)) doomed.push(k);
+    }
+    doomed.forEach(function (k) { store.removeItem(k); });
+  }
+  removeDrafts(null);
+  document.addEventListener("submit", function (ev) {
+    if (ev.target.hasAttribute && ev.target.hasAttribute("data-sign-out") && !ev.defaultPrevented) {
+      removeDrafts(prefix);
+      try { window.sessionStorage.removeItem("hiroba:submitted"); } catch (e) {}
+    }
+  });
+  if (!prefix) return;
+
   var submitted = null;
   try { submitted = window.sessionStorage.getItem("hiroba:submitted"); window.sessionStorage.removeItem("hiroba:submitted"); } catch (e) {}
-  if (submitted && /^#p\d+$/.test(window.location.hash)) store.removeItem("hiroba:draft:" + submitted);
+  if (submitted && /^#p\d+$/.test(window.location.hash)) store.removeItem(prefix + submitted);
 
   var forms = document.querySelectorAll("form[data-draft]");
   Array.prototype.forEach.call(forms, function (form) {
-    var key = "hiroba:draft:" + form.getAttribute("data-draft");
+    var key = prefix + form.getAttribute("data-draft");
     var fields = form.querySelectorAll("textarea[name=body], input[name=title]");
     var saved = null;
     try { saved = JSON.parse(store.getItem(key) || "null"); } catch (e) {}
