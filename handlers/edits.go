@@ -106,25 +106,3 @@ func (h *Handler) deletePost(c *fiber.Ctx) error {
 	}
 	return h.redirectToPost(c, post)
 }
-
-// showHistory lists what a post said before each edit.
-func (h *Handler) showHistory(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	post, err := h.store.PostByID(c.UserContext(), int64(id))
-	if err != nil {
-		return err
-	}
-	viewer := currentUser(c)
-	if post.Deleted() && (viewer == nil || !viewer.CanModerate()) {
-		return fiber.ErrNotFound
-	}
-	revs, err := h.store.Revisions(c.UserContext(), post.ID)
-	if err != nil {
-		return err
-	}
-	b := h.baseTitled(c, "history.title", "Title", post.Thread.Title)
-	return h.render(c, fiber.StatusOK, views.History, views.HistoryData{Base: b, Post: post, Revisions: revs})
-}

@@ -94,6 +94,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/p/:id<int>/edit", append(post, h.updatePost)...)
 	app.Post("/p/:id<int>/delete", h.deletePost)
 	app.Get("/p/:id<int>/history", h.showHistory)
+	app.Post("/p/:id<int>/history/:rev<int>/:action", h.setRevisionHidden)
 	app.Get("/p/:id<int>/flag", h.showFlag)
 	app.Post("/p/:id<int>/flag", h.limit(l.Flag, false), h.flagPost)
 	app.Get("/u/:username", h.showUser)

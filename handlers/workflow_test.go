@@ -87,7 +87,10 @@ func TestEditAndHistory(t *testing.T) {
 		}
 		page := f.browser().get(r.Location)
 		expect(t, page, http.StatusOK, "Charged twice for the Pro plan", "<strong>March 3</strong>", `href="/p/1/history"`)
-		expect(t, f.browser().get("/p/1/history"), http.StatusOK, "Two charges this month.", "Charged twice for one plan", "Two charges on **March 3**.")
+		// History shows each earlier version as what the edit changed.
+		expect(t, f.browser().get("/p/1/history"), http.StatusOK, "Two charges on **March 3**.",
+			`Two charges <del><span class="visually-hidden">Removed: </span>this month</del><ins><span class="visually-hidden">Added: </span>on **March 3**</ins>.`,
+			`Charged twice for <del><span class="visually-hidden">Removed: </span>one</del><ins><span class="visually-hidden">Added: </span>the Pro</ins> plan`)
 		// The old address still leads to the thread.
 		if r := f.browser().get(thread); r.Status != http.StatusMovedPermanently {
 			t.Errorf("old slug: %d", r.Status)

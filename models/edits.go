@@ -134,14 +134,3 @@ func (s *Store) DeletePost(ctx context.Context, actor User, postID int64) (Post,
 	}
 	return post, nil
 }
-
-// Revisions lists what a post said before each edit, newest first.
-func (s *Store) Revisions(ctx context.Context, postID int64) ([]PostRevision, error) {
-	var revs []PostRevision
-	err := s.db.WithContext(ctx).Joins("User").Where("post_revisions.post_id = ?", postID).
-		Order("post_revisions.created_at DESC, post_revisions.id DESC").Find(&revs).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: revisions of post %d: %w", postID, err)
-	}
-	return revs, nil
-}

@@ -170,6 +170,8 @@ type PostRevision struct {
 	Title      string
 	CategoryID *int64
 	CreatedAt  time.Time
+	HiddenAt   *time.Time // hidden from the public by the author or a moderator
+	HiddenBy   *int64
 
 	User User `gorm:"foreignKey:UserID"`
 }

@@ -129,11 +129,12 @@ type EditData struct {
 	Form       PostForm
 }
 
-// HistoryData fills a post's history page.
+// HistoryData fills a post's history page: the post as it is, then each
+// earlier version, newest first (see NewHistory).
 type HistoryData struct {
 	Base
 	Post      models.Post
-	Revisions []models.PostRevision
+	Revisions []HistoryEntry
 }
 
 // PostForm is what a user typed into a composer, with the reason beside

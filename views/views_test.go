@@ -131,6 +131,10 @@ func TestEveryPageRenders(t *testing.T) {
 	base := Base{Translator: c.In("ja"), SiteName: "Hiroba", Path: "/"}
 	user := models.User{Username: "hana"}
 	th := models.Thread{ID: 1, Title: "T", Slug: "t", User: user}
+	history := []HistoryEntry{
+		{RevisionView: models.RevisionView{PostRevision: models.PostRevision{ID: 1, Source: "old", User: user}, MayToggle: true}, Changes: Diff(base.Translator, "old", "new")},
+		{RevisionView: models.RevisionView{PostRevision: models.PostRevision{ID: 2}, Withheld: true}},
+	}
 	datas := map[Page]any{
 		Home:    ListData{Base: base, List: models.ThreadList{Threads: []models.Thread{th}}},
 		Thread:  ThreadData{Base: base, View: models.ThreadView{Thread: th, Posts: []models.Post{{ID: 1, Position: 1, HTML: "<p>x</p>", User: user}}}},
@@ -142,7 +146,7 @@ func TestEveryPageRenders(t *testing.T) {
 		Search: SearchData{Base: base, Searched: true, Results: models.SearchResults{
 			Words: []string{"t"}, Results: []models.SearchResult{{Thread: th, Post: models.Post{ID: 1, Position: 2, User: user}, Snippet: "<mark>t</mark>"}}}},
 		Edit:      EditData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}},
-		History:   HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: []models.PostRevision{{ID: 1, Source: "old", User: user}}},
+		History:   HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: history},
 		Flag:      FlagData{Base: base, Post: models.Post{ID: 1, Thread: th}},
 		Review:    ReviewData{Base: base, Items: []models.ReviewItem{{Post: models.Post{ID: 1, Thread: th, User: user, Status: models.StatusHeld}, Reasons: []string{"links:3"}, Flags: []models.Flag{{User: user, Reason: models.FlagSpam}}}}},
 		ModUser:   ModUserData{Base: base, Target: user},
