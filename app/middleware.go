@@ -11,12 +11,15 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"hiroba/app/forwarded"
+	"hiroba/handlers"
 )
 
 // contentSecurityPolicy allows no inline script and nothing from elsewhere
-// but images (avatars and images in posts, over https).
+// but the sign-in providers' avatars. Images in posts come from the forum
+// itself (the renderer turns any other into a link), so no reader's browser
+// tells another host what it reads.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' https: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+	"img-src 'self' " + handlers.AvatarSources + "; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 // strictTransportSecurity keeps browsers on https for a year once they have
 // seen the site there. Not includeSubDomains: other sites may share the domain.

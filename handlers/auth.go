@@ -210,14 +210,26 @@ func (h *Handler) mac(s string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// safeAvatar keeps only https avatar addresses, the only kind the page's
-// content policy loads.
+// AvatarSources are the only places avatars load from, as the pages'
+// content policy names them: the image hosts of the GitHub and Google
+// sign-ins. Any other picture a provider gives is not shown: every reader's
+// browser would fetch it from a host the forum does not know.
+const AvatarSources = "https://avatars.githubusercontent.com https://*.googleusercontent.com"
+
+// safeAvatar keeps only avatar addresses the content policy loads.
 func safeAvatar(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
+	if err != nil || u.Scheme != "https" || u.User != nil || u.Port() != "" {
 		return ""
 	}
-	return u.String()
+	host := strings.ToLower(u.Hostname())
+	for _, source := range strings.Fields(AvatarSources) {
+		source = strings.TrimPrefix(source, "https://")
+		if host == source || (strings.HasPrefix(source, "*.") && strings.HasSuffix(host, source[1:])) {
+			return u.String()
+		}
+	}
+	return ""
 }
 
 // emailVerified reads the provider's word that the email address belongs to

@@ -78,10 +78,11 @@ func (h *Handler) updatePost(c *fiber.Ctx) error {
 		return h.renderEdit(c, fiber.StatusUnprocessableEntity, post, form)
 	}
 	if c.FormValue("action") == "preview" {
-		if form.Preview, err = h.renderMarkdown(form.Body); err != nil {
+		status, err := h.previewForm(c, &form)
+		if err != nil {
 			return err
 		}
-		return h.renderEdit(c, fiber.StatusOK, post, form)
+		return h.renderEdit(c, status, post, form)
 	}
 	var check *views.PrivacyCheck
 	if edit.Title, edit.Body, check = h.screenPrivacy(c, edit.Title, edit.Body); check != nil {

@@ -17,6 +17,9 @@ var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	status, msgID := fiber.StatusInternalServerError, "error.server"
 	var fe *fiber.Error
+	if msg, refused := markupRefusal(h.catalog.In(language(c)), err); refused {
+		return h.renderMarkupRefusal(c, msg)
+	}
 	switch {
 	case errors.Is(err, errCSRF):
 		status, msgID = fiber.StatusForbidden, "error.csrf"

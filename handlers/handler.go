@@ -86,7 +86,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/t/:id<int>/replies", append(post, h.createReply)...)
 	app.Get("/new", h.newThread)
 	app.Post("/new", append(post, h.createThread)...)
-	app.Post("/preview", h.preview)
+	app.Post("/preview", append(post, h.preview)...)
 	app.Post("/t/:id<int>/solution", h.markSolution)
 	app.Post("/t/:id<int>/solution/clear", h.clearSolution)
 	app.Post("/p/:id<int>/helpful", h.limit(l.Vote, false), h.toggleHelpful)

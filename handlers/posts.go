@@ -27,10 +27,11 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 		return h.rerenderThread(c, int64(id), fiber.StatusUnprocessableEntity, form)
 	}
 	if c.FormValue("action") == "preview" {
-		if form.Preview, err = h.renderMarkdown(body); err != nil {
+		status, err := h.previewForm(c, &form)
+		if err != nil {
 			return err
 		}
-		return h.rerenderThread(c, int64(id), fiber.StatusOK, form)
+		return h.rerenderThread(c, int64(id), status, form)
 	}
 	_, body, check := h.screenPrivacy(c, "", body)
 	if check != nil {

@@ -186,18 +186,17 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 		return h.renderCompose(c, fiber.StatusUnprocessableEntity, form)
 	}
 	if c.FormValue("action") == "preview" {
-		html, err := h.renderMarkdown(in.Body)
+		status, err := h.previewForm(c, &form)
 		if err != nil {
 			return err
 		}
-		form.Preview = html
 		// Without a script, this step is where the asker sees the threads
 		// that may already answer the question.
 		similar, err := h.store.SimilarThreads(c.UserContext(), in.Title, similarLimit)
 		if err != nil {
 			return err
 		}
-		return h.renderComposeWith(c, fiber.StatusOK, views.ComposeData{Form: form, Similar: similar, Checked: true})
+		return h.renderComposeWith(c, status, views.ComposeData{Form: form, Similar: similar, Checked: true})
 	}
 	title, body, check := h.screenPrivacy(c, strings.TrimSpace(in.Title), in.Body)
 	if check != nil {
@@ -232,15 +231,18 @@ func (h *Handler) preview(c *fiber.Ctx) error {
 	if msg := validateBody(h.catalog.In(language(c)), body); msg != "" && strings.TrimSpace(body) != "" {
 		return fiber.NewError(fiber.StatusUnprocessableEntity, msg)
 	}
-	html, err := h.renderMarkdown(body)
+	html, err := h.renderMarkdown(c, body)
+	if msg, refused := markupRefusal(h.catalog.In(language(c)), err); refused {
+		return h.renderMarkupRefusal(c, msg)
+	}
 	if err != nil {
 		return err
 	}
 	return h.render(c, fiber.StatusOK, views.Preview, views.PreviewData{Base: h.base(c, ""), HTML: html})
 }
 
-func (h *Handler) renderMarkdown(src string) (template.HTML, error) {
-	html, err := h.store.RenderMarkdown(src)
+func (h *Handler) renderMarkdown(c *fiber.Ctx, src string) (template.HTML, error) {
+	html, err := h.store.RenderMarkdown(c.UserContext(), src)
 	// The renderer sanitizes its output; that is what makes this conversion safe.
 	return template.HTML(html), err
 }
@@ -254,6 +256,9 @@ func mayView(viewer *models.User, th models.Thread) bool {
 // refusal turns a post the rules refused into the message shown beside the
 // text (which stays in the form) and the status to answer with.
 func (h *Handler) refusal(c *fiber.Ctx, t views.Translator, err error) (string, int, bool) {
+	if msg, refused := markupRefusal(t, err); refused {
+		return msg, fiber.StatusUnprocessableEntity, true
+	}
 	var refused *models.RefusedError
 	if !errors.As(err, &refused) {
 		return "", 0, false

@@ -31,7 +31,7 @@ type PostEdit struct {
 // EditPost changes a post, keeping what it said before as a revision, so
 // nothing a user wrote is lost. Only the author or a moderator may edit.
 func (s *Store) EditPost(ctx context.Context, actor User, postID int64, in PostEdit) (Post, error) {
-	html, err := s.md.Render(in.Body)
+	html, err := s.md.Render(ctx, in.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("models: render edit: %w", err)
 	}

@@ -217,7 +217,7 @@ func (s *Store) renderAll(ctx context.Context, batch []ImportedThread, n int) ([
 				if ctx.Err() != nil {
 					return
 				}
-				out, err := s.md.Render(bodies[i])
+				out, err := s.md.Render(ctx, bodies[i])
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {

@@ -20,7 +20,7 @@ type NewReply struct {
 // thread's counter, bumped in the same statement, so two replies at once can
 // never take the same place.
 func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
-	html, err := s.md.Render(in.Body)
+	html, err := s.md.Render(ctx, in.Body)
 	if err != nil {
 		return Post{}, fmt.Errorf("models: render reply: %w", err)
 	}

@@ -73,7 +73,9 @@ func notFound(err error, what string, args ...any) error {
 
 // RenderMarkdown renders a source exactly as a stored post would be, for
 // previews.
-func (s *Store) RenderMarkdown(src string) (string, error) { return s.md.Render(src) }
+func (s *Store) RenderMarkdown(ctx context.Context, src string) (string, error) {
+	return s.md.Render(ctx, src)
+}
 
 // storable reports whether text can be stored and compared as it is: both
 // databases refuse invalid UTF-8 and PostgreSQL refuses NUL. A lookup by

@@ -25,7 +25,7 @@ type NewThread struct {
 // CreateThread stores a thread with its first post, and counts it in its
 // category, in one transaction.
 func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) {
-	html, err := s.md.Render(in.Body)
+	html, err := s.md.Render(ctx, in.Body)
 	if err != nil {
 		return Thread{}, fmt.Errorf("models: render question: %w", err)
 	}

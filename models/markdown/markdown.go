@@ -3,7 +3,8 @@
 package markdown
 
 import (
-	"bytes"
+	"context"
+	"errors"
 	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -33,8 +34,11 @@ func New() *Renderer {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithParserOptions(
-			parser.WithASTTransformers(util.Prioritized(linkRel{}, 100), util.Prioritized(unlinkMentions{}, 200)),
-			parser.WithInlineParsers(util.Prioritized(mentionParser{}, 500)),
+			// Lower priorities run first: remote images become links before
+			// linkRel marks every link, and the meter sees its characters
+			// before any other inline parser.
+			parser.WithASTTransformers(util.Prioritized(localImages{}, 50), util.Prioritized(linkRel{}, 100), util.Prioritized(unlinkMentions{}, 200)),
+			parser.WithInlineParsers(util.Prioritized(meter{}, 0), util.Prioritized(mentionParser{}, 500)),
 		),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(mentionHTML{}, 500))),
 	)
@@ -44,7 +48,9 @@ func New() *Renderer {
 	// somehow lacks it still gets nofollow here.
 	policy.RequireNoFollowOnLinks(false)
 	policy.RequireNoFollowOnFullyQualifiedLinks(true)
-	policy.AllowAttrs("class").Matching(regexp.MustCompile(`^` + MentionClass + `$`)).OnElements("a")
+	policy.AllowAttrs("class").Matching(regexp.MustCompile(`^(` + MentionClass + `|` + RemoteImageClass + `)$`)).OnElements("a")
+	// Images load only from the forum itself (see localImages).
+	policy.AllowAttrs("src").Matching(localSource).OnElements("img")
 	policy.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + LinkRel + `$`)).OnElements("a")
 	policy.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w+-]+$`)).OnElements("code")
 	policy.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$|^checked$|^disabled$`)).OnElements("input")
@@ -52,13 +58,50 @@ func New() *Renderer {
 	return &Renderer{md: md, policy: policy}
 }
 
-// Render returns the sanitized HTML of a markdown source.
-func (r *Renderer) Render(source string) (string, error) {
-	var buf bytes.Buffer
-	if err := r.md.Convert([]byte(source), &buf); err != nil {
+// Render returns the sanitized HTML of a markdown source. A source past one
+// of the bounds in limits.go is refused with a *LimitError; rendering stops
+// early when ctx ends.
+func (r *Renderer) Render(ctx context.Context, source string) (string, error) {
+	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	return r.policy.Sanitize(buf.String()), nil
+	src := []byte(source)
+	doc, err := r.parse(ctx, src)
+	if err != nil {
+		return "", err
+	}
+	if err := checkTree(doc); err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	out := &cappedWriter{max: MaxOutput}
+	if err := r.md.Renderer().Render(out, src, doc); err != nil && !errors.Is(err, errOutputCapped) {
+		return "", err
+	}
+	if out.over {
+		return "", &LimitError{Limit: LimitSize, Max: MaxOutput}
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return r.policy.Sanitize(string(out.buf)), nil
+}
+
+// parse builds the document of a source within the bounds.
+func (r *Renderer) parse(ctx context.Context, src []byte) (ast.Node, error) {
+	if err := precheck(src); err != nil {
+		return nil, err
+	}
+	b := &budget{ctx: ctx}
+	pc := parser.NewContext()
+	pc.Set(budgetKey, b)
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	if b.err != nil {
+		return nil, b.err
+	}
+	return doc, nil
 }
 
 // Sanitize passes HTML through the same policy; tests use it to check that

@@ -1,8 +1,11 @@
 package markdown
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRender(t *testing.T) {
@@ -20,10 +23,22 @@ func TestRender(t *testing.T) {
 		{"table", "| a | b |\n|---|---|\n| 1 | 2 |", []string{"<table>", "<td>1</td>"}, nil},
 		{"code keeps language", "```go\nfmt.Println(1)\n```", []string{`<code class="language-go">`}, nil},
 		{"japanese", "請求書が**届きません**", []string{"請求書が<strong>届きません</strong>"}, nil},
+		// Only the forum's own images load; any other is a link to it, so a
+		// reader's browser tells no other host that the page was read.
+		{"local image", "![chart](/uploads/a.png)", []string{`<img src="/uploads/a.png" alt="chart">`}, nil},
+		{"remote image is a link", "![x](https://tracker.example/px.gif)",
+			[]string{`<a href="https://tracker.example/px.gif"`, `class="remote-image"`, `rel="nofollow ugc noopener"`, `>x</a>`}, []string{"<img"}},
+		{"protocol-relative image", "![x](//tracker.example/px.gif)", []string{`href="//tracker.example/px.gif"`}, []string{"<img"}},
+		{"backslash image", `![x](/\tracker.example/px.gif)`, nil, []string{"<img"}},
+		{"relative image", "![x](px.gif)", []string{`href="px.gif"`}, []string{"<img"}},
+		{"remote image without words", "![](https://tracker.example/px.gif)", []string{`>https://tracker.example/px.gif</a>`}, []string{"<img"}},
+		{"remote image in a link", "[![logo](https://tracker.example/l.png)](https://example.com/)",
+			[]string{`<a href="https://example.com/" rel="nofollow ugc noopener">logo</a>`}, []string{"<img", "tracker"}},
+		{"raw remote image", `<img src="https://tracker.example/px.gif">`, nil, []string{"<img", "tracker"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := r.Render(tt.in)
+			got, err := r.Render(context.Background(), tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -41,20 +56,47 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// renderBudget is what any accepted source may take under fuzzing: far
+// above what BenchmarkRenderWorst measures, so that a loaded machine does
+// not fail it, and far below the seconds the unbounded renderer took.
+const renderBudget = 200 * time.Millisecond
+
 // FuzzRender checks that whatever a user types, the stored HTML is already
-// what the sanitizer would let through.
+// what the sanitizer would let through, loads no image from elsewhere, and
+// comes back quickly or is refused as too complex.
 func FuzzRender(f *testing.F) {
-	for _, s := range []string{"# hi", "[a](javascript:x)", "<svg onload=x>", "```\n<b>\n```", "請求", "\x00\xff"} {
+	for _, s := range []string{"# hi", "[a](javascript:x)", "<svg onload=x>", "```\n<b>\n```", "請求", "\x00\xff",
+		"![x](https://t.example/p.gif)", "> > > - [ ] *a* [b](c)", "|a|b|\n|-|-|\n|c|", strings.Repeat("[](", 300)} {
 		f.Add(s)
 	}
 	r := New()
 	f.Fuzz(func(t *testing.T, in string) {
-		out, err := r.Render(in)
+		start := time.Now()
+		out, err := r.Render(context.Background(), in)
+		took := time.Since(start)
+		if errors.Is(err, ErrTooComplex) || errors.Is(err, ErrTooLarge) {
+			return
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
+		if took > renderBudget {
+			t.Fatalf("rendering %d bytes took %v, over %v", len(in), took, renderBudget)
+		}
 		if again := r.Sanitize(out); again != out {
 			t.Fatalf("output not stable under sanitizer:\n%q\n%q", out, again)
+		}
+		for rest := out; ; {
+			i := strings.Index(rest, "<img ")
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len("<img "):]
+			if !strings.HasPrefix(rest, `src="/`) || strings.HasPrefix(rest, `src="//`) {
+				if strings.HasPrefix(rest, "src=") {
+					t.Fatalf("image from elsewhere: %q", out)
+				}
+			}
 		}
 	})
 }

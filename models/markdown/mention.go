@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"context"
 	"net/url"
 	"unicode"
 	"unicode/utf8"
@@ -137,9 +138,13 @@ func (mentionHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 }
 
 // Mentions lists the usernames a source mentions, each once, in the order
-// they first appear, by the same rules the rendered links follow.
+// they first appear, by the same rules the rendered links follow. A source
+// past the renderer's bounds was never published, and mentions nobody.
 func (r *Renderer) Mentions(source string) []string {
-	doc := r.md.Parser().Parse(text.NewReader([]byte(source)))
+	doc, err := r.parse(context.Background(), []byte(source))
+	if err != nil {
+		return nil
+	}
 	var names []string
 	seen := map[string]bool{}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
