@@ -15,7 +15,8 @@ import (
 // brackets and emphasis that never close, table rows padded to a wide
 // header — so a form-sized source could cost seconds. Each bound is far past
 // what a person writes; within them any source the form accepts renders in
-// milliseconds (BenchmarkRenderWorst measures the costliest).
+// tens of milliseconds at most, the cost of plain markup at the form's
+// length (BenchmarkRenderWorst measures the costliest).
 const (
 	MaxDepth  = 32     // quotes and lists inside one another
 	MaxCells  = 5000   // empty table cells made to pad short rows
@@ -26,7 +27,7 @@ const (
 	// counted as goldmark does it: each emphasis closer looks back through
 	// the runs before it in its paragraph, each closing bracket walks what
 	// follows its opener, and each link destination is read to the end of
-	// its line. A unit is about a nanosecond.
+	// its line. A unit is a nanosecond or two.
 	maxInlineWork = 2_000_000
 	emphasisCost  = 2 // units per delimiter an emphasis closer looks back at
 	walkCost      = 8 // units per node walked after a bracket's opener
@@ -277,7 +278,7 @@ func (b *budget) spend(block ast.Node, line []byte, before rune) bool {
 	b.calls++
 	switch {
 	case b.work > maxInlineWork:
-		b.err = &LimitError{Limit: LimitMarkup}
+		b.err = &LimitError{Limit: LimitMarkup, Max: maxInlineWork}
 	case b.calls%64 == 0 && b.ctx.Err() != nil:
 		b.err = b.ctx.Err()
 	}
