@@ -191,7 +191,7 @@ func testNotificationEmail(t *testing.T, dialect string) {
 		t.Fatal(err)
 	}
 	// quiet watches the thread but wants no email.
-	if err := s.SetWatch(ctx, quiet.ID, th.ID, models.Watching); err != nil {
+	if err := s.SetWatch(ctx, quiet, th.ID, models.Watching); err != nil {
 		t.Fatal(err)
 	}
 	off := models.DefaultNotificationPrefs(quiet.ID)
@@ -242,7 +242,7 @@ func testNotificationEmail(t *testing.T, dialect string) {
 	if !strings.Contains(m.body, strings.Trim(unsubscribe, "<>")) {
 		t.Errorf("the body lacks the unsubscribe link:\n%s", m.body)
 	}
-	if n, _ := s.UnreadCount(ctx, quiet.ID); n != 1 {
+	if n, _ := s.UnreadCount(ctx, quiet); n != 1 {
 		t.Errorf("email off still shows notifications on the site: unread %d", n)
 	}
 
@@ -292,7 +292,7 @@ func testNotificationEmail(t *testing.T, dialect string) {
 	// A failing server: the message stays queued, each attempt counted and
 	// the next one further out, and it arrives once the server is back,
 	// even across a restart.
-	if err := s.SetWatch(ctx, mia.ID, th.ID, models.Watching); err != nil {
+	if err := s.SetWatch(ctx, mia, th.ID, models.Watching); err != nil {
 		t.Fatal(err)
 	}
 	mb.setFailing(true)

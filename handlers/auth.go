@@ -143,7 +143,7 @@ func (h *Handler) finishAuth(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.startSession(c, user.ID); err != nil {
+	if err := h.startSession(c, user); err != nil {
 		return err
 	}
 	return c.Redirect(localPath(st.Next), fiber.StatusSeeOther)
@@ -164,7 +164,7 @@ func (h *Handler) devSignIn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.startSession(c, user.ID); err != nil {
+	if err := h.startSession(c, user); err != nil {
 		return err
 	}
 	return c.Redirect(localPath(c.FormValue("next")), fiber.StatusSeeOther)

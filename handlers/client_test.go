@@ -60,12 +60,20 @@ func newForumWith(t *testing.T, dialect string, configure func(*app.Config)) *fo
 	return &forum{t: t, srv: srv}
 }
 
+// staff reads the store as a moderator does, for checks behind the pages.
+var staff = &models.User{ID: -1, Role: models.RoleModerator}
+
 // eachDialect runs a test on SQLite and on PostgreSQL.
 func eachDialect(t *testing.T, fn func(t *testing.T, f *forum)) {
+	eachDialectWith(t, func(*app.Config) {}, fn)
+}
+
+// eachDialectWith is eachDialect over forums configured for the test.
+func eachDialectWith(t *testing.T, configure func(*app.Config), fn func(t *testing.T, f *forum)) {
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			fn(t, newForum(t, d))
+			fn(t, newForumWith(t, d, configure))
 		})
 	}
 }
@@ -173,4 +181,4 @@ func refuse(t *testing.T, p page, notContains ...string) {
 // escaped escapes text the way the templates do, to find it in a page.
 func escaped(s string) string { return template.HTMLEscapeString(s) }
 
-func threadFilterAll() models.ThreadFilter { return models.ThreadFilter{WithHidden: true} }
+func threadFilterAll() models.ThreadFilter { return models.ThreadFilter{Viewer: staff} }

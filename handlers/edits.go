@@ -14,23 +14,19 @@ import (
 // loadOwnPost finds a post the viewer may change: their own, or any post
 // for a moderator.
 func (h *Handler) loadOwnPost(c *fiber.Ctx) (models.User, models.Post, error) {
-	user, err := requireUser(c)
+	user, id, err := actorAndID(c)
 	if err != nil {
 		return user, models.Post{}, err
 	}
-	id, err := c.ParamsInt("id")
-	if err != nil {
-		return user, models.Post{}, fiber.ErrNotFound
-	}
-	post, err := h.store.PostByID(c.UserContext(), int64(id))
+	post, err := h.store.PostByID(c.UserContext(), &user, id)
 	if err != nil {
 		return user, models.Post{}, err
-	}
-	if post.UserID != user.ID && !user.CanModerate() {
-		return user, models.Post{}, fiber.ErrForbidden
 	}
 	if post.Deleted() {
 		return user, models.Post{}, models.ErrConflict
+	}
+	if !user.CanEdit(post, post.Thread) {
+		return user, models.Post{}, fiber.ErrForbidden
 	}
 	return user, post, nil
 }
@@ -44,6 +40,18 @@ func (h *Handler) editPost(c *fiber.Ctx) error {
 	form := views.PostForm{Body: post.Source}
 	if post.Position == 1 {
 		form.Title, form.CategoryID = post.Thread.Title, post.Thread.CategoryID
+	}
+	// An edit waiting for a moderator is what the author last wrote: they
+	// go on from it, not from the public text.
+	pending, err := h.store.PendingEditOf(c.UserContext(), post.ID)
+	if err != nil {
+		return err
+	}
+	if pending != nil {
+		form.Body, form.Pending = pending.Source, true
+		if post.Position == 1 && pending.Title != "" {
+			form.Title = pending.Title
+		}
 	}
 	return h.renderEdit(c, fiber.StatusOK, post, form)
 }
@@ -89,9 +97,16 @@ func (h *Handler) updatePost(c *fiber.Ctx) error {
 		form.Privacy = check
 		return h.renderEdit(c, fiber.StatusUnprocessableEntity, post, form)
 	}
-	edited, err := h.store.EditPost(c.UserContext(), user, post.ID, edit)
+	edited, held, err := h.store.EditPost(c.UserContext(), user, post.ID, edit)
+	if msg, status, refused := h.refusal(c, t, err); refused {
+		form.Errors = map[string]string{"body": msg}
+		return h.renderEdit(c, status, post, form)
+	}
 	if err != nil {
 		return err
+	}
+	if held {
+		h.flash(c, "flash.edit_held")
 	}
 	return h.redirectToPost(c, edited)
 }

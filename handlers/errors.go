@@ -17,10 +17,13 @@ var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	status, msgID := fiber.StatusInternalServerError, "error.server"
 	var fe *fiber.Error
+	var restricted *models.RestrictedError
 	if msg, refused := markupRefusal(h.catalog.In(language(c)), err); refused {
 		return h.renderMarkupRefusal(c, msg)
 	}
 	switch {
+	case errors.As(err, &restricted):
+		return h.renderRestricted(c, restricted)
 	case errors.Is(err, errCSRF):
 		status, msgID = fiber.StatusForbidden, "error.csrf"
 	case errors.Is(err, models.ErrNotFound):
@@ -64,6 +67,22 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 		return c.Status(status).SendString(b.T(msgID))
 	}
 	return nil
+}
+
+// renderRestricted answers an action a moderator's limit stops with 403 and
+// says which limit, until when and why.
+func (h *Handler) renderRestricted(c *fiber.Ctx, r *models.RestrictedError) error {
+	msgID := "error.silenced"
+	if r.Suspended {
+		msgID = "error.suspended"
+	}
+	b := h.baseTitled(c, "error.forbidden")
+	reason := r.Reason
+	if reason == "" {
+		reason = b.T("error.restricted_no_reason")
+	}
+	msg := b.T(msgID, "Until", b.Date(r.Until), "Reason", reason)
+	return h.render(c, fiber.StatusForbidden, views.Error, views.ErrorData{Base: b, Status: fiber.StatusForbidden, Message: msg})
 }
 
 func requestID(c *fiber.Ctx) string {

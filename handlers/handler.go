@@ -143,7 +143,7 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 	}
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)
-		b.Unread = h.unreadCount(c, b.User.ID)
+		b.Unread = h.unreadCount(c, *b.User)
 	}
 	if flash := c.Cookies(flashCookie); flash != "" {
 		b.Flash = b.T(flash)

@@ -167,11 +167,11 @@ func hostileRun(t *testing.T, f *forum) {
 					t.Fatalf("%s: location %q", name, p.Location)
 				}
 				id, _ := strconv.ParseInt(m[1], 10, 64)
-				view, err := f.srv.Store.ThreadPage(context.Background(), id, 1)
+				view, err := f.srv.Store.ThreadPage(context.Background(), staff, id, 1)
 				if err != nil {
 					t.Fatal(err)
 				}
-				question, err := f.srv.Store.PostByID(context.Background(), view.Posts[0].ID)
+				question, err := f.srv.Store.PostByID(context.Background(), staff, view.Posts[0].ID)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -55,7 +55,7 @@ func (h *Handler) showFlag(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderFlag(c *fiber.Ctx, status int, data views.FlagData) error {
-	post, err := h.store.PostByID(c.UserContext(), data.Post.ID)
+	post, err := h.store.PostByID(c.UserContext(), currentUser(c), data.Post.ID)
 	if err != nil {
 		return err
 	}
@@ -87,11 +87,7 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 	default:
 		h.flash(c, "flash.flagged")
 	}
-	post, err := h.store.PostByID(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	return h.redirectToPost(c, post)
+	return h.redirectToPost(c, models.Post{ID: id})
 }
 
 // showReview lists what waits for a moderator.
@@ -142,11 +138,7 @@ func (h *Handler) hidePost(c *fiber.Ctx) error {
 	if err := h.store.SetPostHidden(c.UserContext(), user, id, hide, utils.CopyString(c.FormValue("reason"))); err != nil {
 		return err
 	}
-	post, err := h.store.PostByID(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	return h.redirectToPost(c, post)
+	return h.redirectToPost(c, models.Post{ID: id})
 }
 
 // showModerateUser offers the actions a moderator may take on a user.

@@ -110,7 +110,7 @@ func TestSuspendedUserSeesTheReason(t *testing.T) {
 		}
 		helper.get(thread)
 		p := helper.post("/t/1/replies", url.Values{"body": {"my text stays"}})
-		expect(t, p, http.StatusUnprocessableEntity, "a moderator limited your account", "my text stays")
+		expect(t, p, http.StatusForbidden, "a moderator limited your account", "my text stays")
 	})
 }
 

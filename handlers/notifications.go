@@ -27,8 +27,8 @@ func (h *Handler) registerNotifications(app *fiber.App) {
 }
 
 // unreadCount fills the bell. A failure only costs the number, never the page.
-func (h *Handler) unreadCount(c *fiber.Ctx, userID int64) int {
-	n, err := h.store.UnreadCount(c.UserContext(), userID)
+func (h *Handler) unreadCount(c *fiber.Ctx, user models.User) int {
+	n, err := h.store.UnreadCount(c.UserContext(), user)
 	if err != nil {
 		h.log.Warn("count unread notifications", slog.String("request_id", requestID(c)), slog.Any("error", err))
 	}
@@ -44,7 +44,7 @@ func (h *Handler) showNotifications(c *fiber.Ctx) error {
 		return c.Redirect("/login?next="+url.QueryEscape("/notifications"), fiber.StatusSeeOther)
 	}
 	ctx := c.UserContext()
-	list, err := h.store.Notifications(ctx, user.ID, pageNumber(c), notificationsPerPage)
+	list, err := h.store.Notifications(ctx, *user, pageNumber(c), notificationsPerPage)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (h *Handler) setWatch(c *fiber.Ctx, level models.WatchLevel, onFlash, offFl
 	if c.FormValue("state") == "off" {
 		level, msg = models.NotWatching, offFlash
 	}
-	if err := h.store.SetWatch(c.UserContext(), user.ID, int64(id), level); err != nil {
+	if err := h.store.SetWatch(c.UserContext(), *user, int64(id), level); err != nil {
 		return err
 	}
 	h.flash(c, msg)

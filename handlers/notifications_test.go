@@ -100,7 +100,7 @@ func TestWatchAndMute(t *testing.T) {
 		f.browser().signIn("ken")
 		thread := hana.ask("Webhook retries twice", "Every event arrives twice.")
 		unread := func() int {
-			n, err := f.srv.Store.UnreadCount(context.Background(), f.user("mia").ID)
+			n, err := f.srv.Store.UnreadCount(context.Background(), f.user("mia"))
 			if err != nil {
 				t.Fatal(err)
 			}

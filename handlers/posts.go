@@ -49,7 +49,7 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 	if post.Status == models.StatusHeld {
 		h.flash(c, "flash.held")
 	}
-	view, err := h.store.ThreadPage(c.UserContext(), post.ThreadID, models.PageOfPosition(post.Position))
+	view, err := h.store.ThreadPage(c.UserContext(), user, post.ThreadID, models.PageOfPosition(post.Position))
 	if err != nil {
 		return err
 	}
@@ -58,12 +58,13 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 
 // rerenderThread shows the thread's last page with the reply form refilled.
 func (h *Handler) rerenderThread(c *fiber.Ctx, id int64, status int, form views.PostForm) error {
-	view, err := h.store.ThreadPage(c.UserContext(), id, 1)
+	viewer := currentUser(c)
+	view, err := h.store.ThreadPage(c.UserContext(), viewer, id, 1)
 	if err != nil {
 		return err
 	}
 	if last := view.TotalPages(); last > 1 {
-		if view, err = h.store.ThreadPage(c.UserContext(), id, last); err != nil {
+		if view, err = h.store.ThreadPage(c.UserContext(), viewer, id, last); err != nil {
 			return err
 		}
 	}

@@ -41,8 +41,13 @@ func currentUser(c *fiber.Ctx) *models.User {
 }
 
 // startSession signs a user in. Any session the browser had is ended first,
-// so a token planted before sign-in is worthless after it.
-func (h *Handler) startSession(c *fiber.Ctx, userID int64) error {
+// so a token planted before sign-in is worthless after it. A suspended user
+// is told why and until when, and not signed in.
+func (h *Handler) startSession(c *fiber.Ctx, user models.User) error {
+	if err := user.MayManageOwn(time.Now()); err != nil {
+		return err
+	}
+	userID := user.ID
 	if old := c.Cookies(sessionCookie); old != "" {
 		if err := h.store.DeleteSession(c.UserContext(), old); err != nil {
 			return err

@@ -82,7 +82,7 @@ func (h *Handler) redirectThread(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	view, err := h.store.ThreadPage(c.UserContext(), int64(id), 1)
+	view, err := h.store.ThreadPage(c.UserContext(), currentUser(c), int64(id), 1)
 	if err != nil {
 		return err
 	}
@@ -95,12 +95,9 @@ func (h *Handler) showThread(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	view, err := h.store.ThreadPage(c.UserContext(), int64(id), pageNumber(c))
+	view, err := h.store.ThreadPage(c.UserContext(), currentUser(c), int64(id), pageNumber(c))
 	if err != nil {
 		return err
-	}
-	if !mayView(currentUser(c), view.Thread) {
-		return fiber.ErrNotFound
 	}
 	if slug, _ := url.PathUnescape(c.Params("slug")); slug != view.Thread.Slug {
 		return c.Redirect(views.PagePath(views.ThreadPath(view.Thread.ID, view.Thread.Slug), view.Page), fiber.StatusMovedPermanently)
@@ -247,12 +244,6 @@ func (h *Handler) renderMarkdown(c *fiber.Ctx, src string) (template.HTML, error
 	return template.HTML(html), err
 }
 
-// mayView reports whether a viewer may open a thread: hidden threads are
-// for moderators and, while held, for their asker.
-func mayView(viewer *models.User, th models.Thread) bool {
-	return !th.Hidden() || (viewer != nil && (viewer.CanModerate() || viewer.ID == th.UserID))
-}
-
 // refusal turns a post the rules refused into the message shown beside the
 // text (which stays in the form) and the status to answer with.
 func (h *Handler) refusal(c *fiber.Ctx, t views.Translator, err error) (string, int, bool) {
@@ -265,6 +256,9 @@ func (h *Handler) refusal(c *fiber.Ctx, t views.Translator, err error) (string, 
 	}
 	seconds := int(math.Ceil(refused.RetryAfter.Seconds()))
 	status := fiber.StatusUnprocessableEntity
+	if refused.Reason == models.RefuseSilenced {
+		status = fiber.StatusForbidden
+	}
 	if seconds > 0 {
 		status = fiber.StatusTooManyRequests
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(seconds))

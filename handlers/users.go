@@ -19,12 +19,11 @@ func (h *Handler) showUser(c *fiber.Ctx) error {
 		return err
 	}
 	viewer := currentUser(c)
-	own := viewer != nil && (viewer.ID == u.ID || viewer.CanModerate())
-	threads, err := h.store.Threads(ctx, models.ThreadFilter{UserID: u.ID, PerPage: 20, WithHidden: own})
+	threads, err := h.store.Threads(ctx, models.ThreadFilter{UserID: u.ID, PerPage: 20, Viewer: viewer})
 	if err != nil {
 		return err
 	}
-	replies, pages, err := h.store.UserPosts(ctx, u.ID, own, pageNumber(c), 20)
+	replies, pages, err := h.store.UserPosts(ctx, viewer, u.ID, pageNumber(c), 20)
 	if err != nil {
 		return err
 	}

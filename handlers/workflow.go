@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,14 +54,10 @@ func (h *Handler) toggleHelpful(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := h.store.ToggleHelpful(c.UserContext(), user.ID, postID); err != nil {
+	if _, _, err := h.store.ToggleHelpful(c.UserContext(), user, postID); err != nil {
 		return err
 	}
-	post, err := h.store.PostByID(c.UserContext(), postID)
-	if err != nil {
-		return err
-	}
-	return h.redirectToPost(c, post)
+	return h.redirectToPost(c, models.Post{ID: postID})
 }
 
 // actorAndID is the signed-in user acting and the id in the route, the
@@ -77,14 +74,20 @@ func actorAndID(c *fiber.Ctx) (models.User, int64, error) {
 	return user, int64(id), nil
 }
 
+// redirectToPost goes back to a post after an action on it. A post the
+// action took out of the viewer's sight (a flag that hid it) sends them to
+// its thread instead.
 func (h *Handler) redirectToPost(c *fiber.Ctx, p models.Post) error {
 	th := p.Thread
 	if th.ID == 0 {
-		full, err := h.store.PostByID(c.UserContext(), p.ID)
+		full, err := h.store.PostByID(c.UserContext(), currentUser(c), p.ID)
+		if errors.Is(err, models.ErrNotFound) && p.ThreadID != 0 {
+			return c.Redirect("/t/"+strconv.FormatInt(p.ThreadID, 10), fiber.StatusSeeOther)
+		}
 		if err != nil {
 			return err
 		}
-		th = full.Thread
+		p, th = full, full.Thread
 	}
 	return c.Redirect(views.PostPath(th.ID, th.Slug, p.Position, p.ID), fiber.StatusSeeOther)
 }

@@ -118,6 +118,7 @@ func TestDeleteShowsPlaceholder(t *testing.T) {
 		expect(t, page, http.StatusOK, "This post was deleted by its author.", "0 replies")
 		refuse(t, page, "Billing refunds duplicates")
 		expect(t, f.browser().get("/?show=unanswered"), http.StatusOK, "Charged twice for one plan")
-		expect(t, helper.get("/p/2/edit"), http.StatusConflict)
+		// Deleted is gone, for its author too: nothing left to edit.
+		expect(t, helper.get("/p/2/edit"), http.StatusNotFound)
 	})
 }

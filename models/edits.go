@@ -7,12 +7,16 @@ import (
 	"time"
 )
 
-// PostByID loads a post with its thread (and the thread's category) and author.
-func (s *Store) PostByID(ctx context.Context, id int64) (Post, error) {
+// PostByID loads a post with its thread (and the thread's category) and
+// author. A post the viewer may not read is not found.
+func (s *Store) PostByID(ctx context.Context, viewer *User, id int64) (Post, error) {
 	var p Post
 	err := s.db.WithContext(ctx).Joins("User").Joins("Thread").Where("posts.id = ?", id).Take(&p).Error
 	if err != nil {
 		return Post{}, notFound(err, "post %d", id)
+	}
+	if !viewer.CanRead(p, p.Thread) {
+		return Post{}, fmt.Errorf("models: post %d: %w", id, ErrNotFound)
 	}
 	if err := s.db.WithContext(ctx).Take(&p.Thread.Category, p.Thread.CategoryID).Error; err != nil {
 		return Post{}, notFound(err, "category of post %d", id)
@@ -29,54 +33,82 @@ type PostEdit struct {
 }
 
 // EditPost changes a post, keeping what it said before as a revision, so
-// nothing a user wrote is lost. Only the author or a moderator may edit.
-func (s *Store) EditPost(ctx context.Context, actor User, postID int64, in PostEdit) (Post, error) {
+// nothing a user wrote is lost. Only the author or a moderator may edit, and
+// an edit meets the same posting rules as a new post: refused with the
+// reason, or — when the rules hold it — kept aside for a moderator while the
+// post goes on saying what it said. held reports that.
+func (s *Store) EditPost(ctx context.Context, actor User, postID int64, in PostEdit) (post Post, held bool, err error) {
 	html, err := s.md.Render(ctx, in.Body)
 	if err != nil {
-		return Post{}, fmt.Errorf("models: render edit: %w", err)
+		return Post{}, false, fmt.Errorf("models: render edit: %w", err)
 	}
-	var post Post
 	err = s.Tx(ctx, func(tx *Store) error {
-		if err := tx.db.Take(&post, postID).Error; err != nil {
+		if post, err = tx.readablePost(actor, postID); err != nil {
 			return err
-		}
-		if post.UserID != actor.ID && !actor.CanModerate() {
-			return ErrForbidden
 		}
 		if post.Deleted() {
 			return ErrConflict
 		}
-		var th Thread
-		if err := tx.db.Take(&th, post.ThreadID).Error; err != nil {
-			return err
-		}
-		rev := PostRevision{PostID: post.ID, UserID: actor.ID, Source: post.Source, CreatedAt: time.Now().UTC()}
-		if post.Position == 1 {
-			rev.Title, rev.CategoryID = th.Title, &th.CategoryID
-		}
-		if err := tx.db.Omit("User").Create(&rev).Error; err != nil {
-			return err
+		if !actor.CanEdit(post, post.Thread) {
+			return ErrForbidden
 		}
 		now := time.Now().UTC()
-		post.Source, post.HTML, post.EditedAt, post.UpdatedAt = in.Body, html, &now, now
-		if post.HiddenAt != nil && !actor.CanModerate() {
-			// Editing a hidden post sends it back to a moderator rather
-			// than straight back onto the page.
-			post.HiddenAt, post.Status = nil, StatusHeld
-			post.ReviewReasons = strings.TrimSpace(post.ReviewReasons + "\nedited_after_hidden")
+		d := draft{source: in.Body, html: html}
+		if post.Position == 1 {
+			d.title = in.Title
 		}
-		if err := tx.db.Omit("User", "Thread").Save(&post).Error; err != nil {
+		status, reasons, err := tx.checkEdit(ctx, actor, post.ID, d, now)
+		if err != nil {
 			return err
 		}
-		if post.Position != 1 || (in.Title == "" && in.CategoryID == 0) {
-			return nil
+		if status == StatusHeld && post.Public() {
+			held = true
+			return tx.holdEdit(actor, post, in, html, reasons, now)
 		}
-		return tx.retitle(&th, in.Title, in.CategoryID)
+		if err := tx.db.Where("post_id = ?", post.ID).Delete(&PendingEdit{}).Error; err != nil {
+			return err // this edit supersedes one that was waiting
+		}
+		if status == StatusHeld {
+			// Not public yet: it waits for a moderator, with these reasons too.
+			post.ReviewReasons = strings.TrimSpace(post.ReviewReasons + "\n" + strings.Join(reasons, "\n"))
+		}
+		return tx.applyEdit(actor, &post, in, html, now)
 	})
 	if err != nil {
-		return Post{}, fmt.Errorf("models: edit post %d: %w", postID, notFoundErr(err))
+		return Post{}, false, fmt.Errorf("models: edit post %d: %w", postID, notFoundErr(err))
 	}
-	return post, nil
+	return post, held, nil
+}
+
+// applyEdit writes an edit of post (loaded with its thread) by editor,
+// keeping the text it replaces as a revision.
+func (s *Store) applyEdit(editor User, post *Post, in PostEdit, html string, now time.Time) error {
+	th := post.Thread
+	rev := PostRevision{PostID: post.ID, UserID: editor.ID, Source: post.Source, CreatedAt: now}
+	if post.Position == 1 {
+		rev.Title, rev.CategoryID = th.Title, &th.CategoryID
+	}
+	if err := s.db.Omit("User").Create(&rev).Error; err != nil {
+		return err
+	}
+	post.Source, post.HTML, post.EditedAt, post.UpdatedAt = in.Body, html, &now, now
+	if post.HiddenAt != nil && !editor.CanModerate() {
+		// Editing a hidden post sends it back to a moderator rather
+		// than straight back onto the page.
+		post.HiddenAt, post.Status = nil, StatusHeld
+		post.ReviewReasons = strings.TrimSpace(post.ReviewReasons + "\nedited_after_hidden")
+	}
+	if err := s.db.Omit("User", "Thread").Save(post).Error; err != nil {
+		return err
+	}
+	if post.Position != 1 || (in.Title == "" && in.CategoryID == 0) {
+		return nil
+	}
+	if err := s.retitle(&th, in.Title, in.CategoryID); err != nil {
+		return err
+	}
+	post.Thread = th
+	return nil
 }
 
 // retitle changes a thread's title and category, moving the category counts.
@@ -104,16 +136,20 @@ func (s *Store) retitle(th *Thread, title string, categoryID int64) error {
 // DeletePost soft-deletes a post: it shows as deleted, its text stays for
 // moderators, it leaves search, and the thread's counters and solution follow.
 func (s *Store) DeletePost(ctx context.Context, actor User, postID int64) (Post, error) {
+	if err := actor.MayAct(time.Now()); err != nil {
+		return Post{}, err
+	}
 	var post Post
 	err := s.Tx(ctx, func(tx *Store) error {
-		if err := tx.db.Take(&post, postID).Error; err != nil {
+		var err error
+		if post, err = tx.readablePost(actor, postID); err != nil {
 			return err
-		}
-		if post.UserID != actor.ID && !actor.CanModerate() {
-			return ErrForbidden
 		}
 		if post.Deleted() {
 			return nil
+		}
+		if !actor.CanEdit(post, post.Thread) {
+			return ErrForbidden
 		}
 		now := time.Now().UTC()
 		post.DeletedAt, post.DeletedBy = &now, &actor.ID

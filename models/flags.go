@@ -29,6 +29,9 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden b
 	if !storable(in.Note) {
 		return false, fmt.Errorf("models: flag note: %w", errInvalid)
 	}
+	if err := user.MayAct(time.Now()); err != nil {
+		return false, err
+	}
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return false, err
@@ -41,8 +44,8 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden b
 		if newcomer && !user.CanModerate() {
 			return ErrForbidden
 		}
-		var post Post
-		if err := tx.db.Take(&post, in.PostID).Error; err != nil {
+		post, err := tx.readablePost(user, in.PostID)
+		if err != nil {
 			return err
 		}
 		if post.UserID == user.ID {
@@ -78,6 +81,7 @@ type ReviewItem struct {
 	Post    Post
 	Flags   []Flag
 	Reasons []string
+	Edit    *PendingEdit // an edit the rules held, shown beside the public text
 }
 
 // ReviewQueue lists posts held for approval, hidden by flags, or carrying
@@ -86,7 +90,9 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, error
 	var posts []Post
 	db := s.db.WithContext(ctx)
 	err := db.Joins("User").Joins("Thread").
-		Where("posts.deleted_at IS NULL AND (posts.status = ? OR posts.hidden_at IS NOT NULL OR EXISTS (SELECT 1 FROM flags f WHERE f.post_id = posts.id AND f.resolved_at IS NULL))", StatusHeld).
+		Where(`posts.deleted_at IS NULL AND (posts.status = ? OR posts.hidden_at IS NOT NULL
+			OR EXISTS (SELECT 1 FROM flags f WHERE f.post_id = posts.id AND f.resolved_at IS NULL)
+			OR EXISTS (SELECT 1 FROM pending_edits e WHERE e.post_id = posts.id))`, StatusHeld).
 		Order("posts.created_at, posts.id").Limit(limit).Find(&posts).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: review queue: %w", err)
@@ -99,6 +105,17 @@ func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]ReviewItem, error
 	}
 	if len(ids) == 0 {
 		return items, nil
+	}
+	var edits []PendingEdit
+	if err := db.Where("post_id IN ?", ids).Find(&edits).Error; err != nil {
+		return nil, fmt.Errorf("models: review edits: %w", err)
+	}
+	for _, e := range edits {
+		for i := range items {
+			if items[i].Post.ID == e.PostID {
+				items[i].Edit = &e
+			}
+		}
 	}
 	var flags []Flag
 	if err := db.Joins("User").Where("flags.post_id IN ? AND flags.resolved_at IS NULL", ids).Order("flags.created_at").Find(&flags).Error; err != nil {
@@ -127,70 +144,98 @@ const (
 
 // Review applies a decision to a post in the queue and logs it.
 func (s *Store) Review(ctx context.Context, actor User, postID int64, decision ReviewDecision, reason string) error {
-	if !actor.CanModerate() {
-		return ErrForbidden
+	if err := actor.mayModerate(); err != nil {
+		return err
 	}
-	err := s.Tx(ctx, func(tx *Store) error {
+	switch decision {
+	case ReviewApprove, ReviewReject, ReviewDeleteAndSuspend:
+	default:
+		return fmt.Errorf("models: review decision %q: %w", decision, errInvalid)
+	}
+	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		var post Post
 		if err := tx.db.Take(&post, postID).Error; err != nil {
-			return err
+			return logEntry{}, err
 		}
-		now := time.Now().UTC()
-		if err := tx.db.Model(&Flag{}).Where("post_id = ? AND resolved_at IS NULL", postID).Update("resolved_at", now).Error; err != nil {
-			return err
-		}
-		// A post counts in its thread once published; a published post that
-		// was hidden, or edited while hidden, still counts.
-		counted := post.Status == StatusPublished || strings.Contains(post.ReviewReasons, "edited_after_hidden")
-		switch decision {
-		case ReviewApprove:
-			if !counted {
-				if err := tx.publishHeld(post, now); err != nil {
-					return err
-				}
-			}
-			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Updates(map[string]any{"hidden_at": nil, "status": StatusPublished}).Error; err != nil {
-				return err
-			}
-			if !counted {
-				// Now public: tell watchers and mentioned users, as on posting.
-				post.Status, post.HiddenAt = StatusPublished, nil
-				if err := tx.notifyPost(post); err != nil {
-					return err
-				}
-			}
-		case ReviewReject:
-			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Update("status", StatusRejected).Error; err != nil {
-				return err
-			}
-			if counted && post.Position > 1 {
-				if err := tx.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, post.ThreadID).Error; err != nil {
-					return err
-				}
-			}
-		case ReviewDeleteAndSuspend:
-			if err := tx.db.Model(&Post{}).Where("id = ?", postID).Updates(map[string]any{"deleted_at": now, "deleted_by": actor.ID}).Error; err != nil {
-				return err
-			}
-			if counted && post.Position > 1 {
-				if err := tx.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, post.ThreadID).Error; err != nil {
-					return err
-				}
-			}
-			if err := tx.db.Model(&User{}).Where("id = ? AND role = ?", post.UserID, RoleMember).
-				Updates(map[string]any{"suspended_until": now.Add(suspendOnReject), "moderation_reason": cleanText(reason)}).Error; err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("unknown review decision %q", decision)
-		}
-		return tx.audit(actor, "review."+string(decision), "post", postID, reason)
+		return logEntry{"review." + string(decision), "post", postID, reason}, tx.decide(actor, post, decision, reason)
 	})
 	if errors.Is(err, ErrForbidden) {
 		return err
 	}
 	if err != nil {
 		return fmt.Errorf("models: review post %d: %w", postID, notFoundErr(err))
+	}
+	return nil
+}
+
+// decide carries out a review decision on a post.
+func (s *Store) decide(actor User, post Post, decision ReviewDecision, reason string) error {
+	now := time.Now().UTC()
+	flags := s.db.Model(&Flag{}).Where("post_id = ? AND resolved_at IS NULL", post.ID).Update("resolved_at", now)
+	if flags.Error != nil {
+		return flags.Error
+	}
+	// A post counts in its thread once published; a published post that
+	// was hidden, or edited while hidden, still counts.
+	counted := post.Status == StatusPublished || strings.Contains(post.ReviewReasons, "edited_after_hidden")
+	// A public post in the queue only for an edit the rules held: the
+	// decision is about the edit, and the post stays as it is.
+	onlyEdit := post.Public() && flags.RowsAffected == 0
+	switch decision {
+	case ReviewApprove:
+		post.HiddenAt = nil // approved as a whole, edit included
+		if _, err := s.settlePendingEdit(&post, true, now); err != nil {
+			return err
+		}
+		if !counted {
+			if err := s.publishHeld(post, now); err != nil {
+				return err
+			}
+		}
+		if err := s.db.Model(&Post{}).Where("id = ?", post.ID).Updates(map[string]any{"hidden_at": nil, "status": StatusPublished}).Error; err != nil {
+			return err
+		}
+		if !counted {
+			// Now public: tell watchers and mentioned users, as on posting.
+			post.Status, post.HiddenAt = StatusPublished, nil
+			if err := s.notifyPost(post); err != nil {
+				return err
+			}
+		}
+	case ReviewReject:
+		if hadEdit, err := s.settlePendingEdit(&post, false, now); err != nil || (hadEdit && onlyEdit) {
+			return err
+		}
+		if err := s.db.Model(&Post{}).Where("id = ?", post.ID).Update("status", StatusRejected).Error; err != nil {
+			return err
+		}
+		if counted && post.Position > 1 {
+			if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, post.ThreadID).Error; err != nil {
+				return err
+			}
+		}
+	case ReviewDeleteAndSuspend:
+		if _, err := s.settlePendingEdit(&post, false, now); err != nil {
+			return err
+		}
+		if err := s.db.Model(&Post{}).Where("id = ?", post.ID).Updates(map[string]any{"deleted_at": now, "deleted_by": actor.ID}).Error; err != nil {
+			return err
+		}
+		if counted && post.Position > 1 {
+			if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count - 1 WHERE id = ?`, post.ThreadID).Error; err != nil {
+				return err
+			}
+		}
+		res := s.db.Model(&User{}).Where("id = ? AND role = ?", post.UserID, RoleMember).
+			Updates(map[string]any{"suspended_until": now.Add(suspendOnReject), "moderation_reason": cleanText(reason)})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
+			if err := s.endSessions(post.UserID); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

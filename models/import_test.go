@@ -56,11 +56,11 @@ func TestImportMatchesWritingThroughTheForum(t *testing.T) {
 			t.Fatalf("imported threads: %+v", imported)
 		}
 
-		want, err := s.ThreadPage(ctx, written.ID, 1)
+		want, err := s.ThreadPage(ctx, staff, written.ID, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.ThreadPage(ctx, imported[0].ID, 1)
+		got, err := s.ThreadPage(ctx, staff, imported[0].ID, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestImportMatchesWritingThroughTheForum(t *testing.T) {
 			}
 		}
 
-		zero, err := s.ThreadPage(ctx, imported[1].ID, 1)
+		zero, err := s.ThreadPage(ctx, staff, imported[1].ID, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,7 +220,7 @@ func TestImportGeneratedBatch(t *testing.T) {
 		perCategory := map[string]int{}
 		for i, th := range imported {
 			perCategory[gen[i].Category]++
-			view, err := s.ThreadPage(ctx, th.ID, 1)
+			view, err := s.ThreadPage(ctx, staff, th.ID, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +229,7 @@ func TestImportGeneratedBatch(t *testing.T) {
 			}
 			for j, p := range view.Posts {
 				// Thread pages leave the source out; read it where editing does.
-				if p, err = s.PostByID(ctx, p.ID); err != nil {
+				if p, err = s.PostByID(ctx, staff, p.ID); err != nil {
 					t.Fatal(err)
 				}
 				if p.Source != gen[i].Posts[j].Body || p.UserID != ids[gen[i].Posts[j].Author] {

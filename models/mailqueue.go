@@ -147,7 +147,7 @@ var errDigestTaken = errors.New("digest taken by another sender")
 
 // TakeDigest deals with a user's pending notifications in one transaction:
 // it marks them digested, keeps those the user still wants by email (unread,
-// about a public post, younger than maxAge, of a kind they want, and only if
+// about a post they may read, younger than maxAge, of a kind they want, and only if
 // they have an address), and if any remain, queues the email compose makes
 // of them. It reports whether an email was queued. When another instance
 // took the same notifications first, or the user had an email within the
@@ -192,7 +192,7 @@ func (s *Store) TakeDigest(ctx context.Context, userID int64, now time.Time, win
 			return nil
 		}
 		for _, n := range pending {
-			if n.Unread() && n.Post.Public() && !n.Thread.Hidden() && now.Sub(n.CreatedAt) <= maxAge && d.Prefs.Emails(n.Kind) {
+			if n.Unread() && d.User.CanRead(n.Post, n.Thread) && now.Sub(n.CreatedAt) <= maxAge && d.Prefs.Emails(n.Kind) {
 				d.Items = append(d.Items, n)
 			}
 		}

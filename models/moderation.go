@@ -13,6 +13,27 @@ func (s *Store) audit(actor User, action, targetType string, targetID int64, rea
 	return s.db.Omit("Actor").Create(&entry).Error
 }
 
+// logEntry is what the audit log records of one action.
+type logEntry struct {
+	action, targetType string
+	targetID           int64
+	reason             string
+}
+
+// moderated runs a moderator's or admin's change in one transaction with
+// its entry in the audit log, so the log never misses an action nor records
+// one that failed. The caller has checked that the actor may act. A change
+// that turns out to change nothing returns a zero entry and is not logged.
+func (s *Store) moderated(ctx context.Context, actor User, change func(tx *Store) (logEntry, error)) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		e, err := change(tx)
+		if err != nil || e.action == "" {
+			return err
+		}
+		return tx.audit(actor, e.action, e.targetType, e.targetID, e.reason)
+	})
+}
+
 // AuditLog lists moderator actions, newest first.
 func (s *Store) AuditLog(ctx context.Context, page, perPage int) ([]AuditEntry, Pagination, error) {
 	page, perPage = clampPage(page, perPage)
@@ -43,48 +64,49 @@ const (
 	ThreadMove   ThreadAction = "move"
 )
 
+// threadColumns says which column each thread action sets (to now) or
+// clears; a move is the one action with more to it.
+var threadColumns = map[ThreadAction]struct {
+	column string
+	set    bool
+}{
+	ThreadHide: {"hidden_at", true}, ThreadUnhide: {"hidden_at", false},
+	ThreadClose: {"closed_at", true}, ThreadReopen: {"closed_at", false},
+	ThreadPin: {"pinned_at", true}, ThreadUnpin: {"pinned_at", false},
+}
+
 // ModerateThread applies a moderator action to a thread and logs it.
 // categoryID is the destination of a move.
 func (s *Store) ModerateThread(ctx context.Context, actor User, threadID int64, action ThreadAction, categoryID int64, reason string) error {
-	if !actor.CanModerate() {
-		return ErrForbidden
+	if err := actor.mayModerate(); err != nil {
+		return err
 	}
-	err := s.Tx(ctx, func(tx *Store) error {
+	col, known := threadColumns[action]
+	if !known && action != ThreadMove {
+		return fmt.Errorf("models: thread action %q: %w", action, errInvalid)
+	}
+	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		var th Thread
 		if err := tx.db.Take(&th, threadID).Error; err != nil {
-			return err
+			return logEntry{}, err
 		}
-		now := time.Now().UTC()
-		set := map[string]any{}
-		switch action {
-		case ThreadHide:
-			set["hidden_at"] = now
-		case ThreadUnhide:
-			set["hidden_at"] = nil
-		case ThreadClose:
-			set["closed_at"] = now
-		case ThreadReopen:
-			set["closed_at"] = nil
-		case ThreadPin:
-			set["pinned_at"] = now
-		case ThreadUnpin:
-			set["pinned_at"] = nil
-		case ThreadMove:
+		if action == ThreadMove {
 			if categoryID == th.CategoryID {
-				return nil
+				return logEntry{}, nil
 			}
 			if err := tx.retitle(&th, "", categoryID); err != nil {
-				return err
+				return logEntry{}, err
 			}
-		default:
-			return fmt.Errorf("unknown thread action %q", action)
-		}
-		if len(set) > 0 {
-			if err := tx.db.Model(&Thread{}).Where("id = ?", threadID).Updates(set).Error; err != nil {
-				return err
+		} else {
+			var at any
+			if col.set {
+				at = time.Now().UTC()
+			}
+			if err := tx.db.Model(&Thread{}).Where("id = ?", threadID).Update(col.column, at).Error; err != nil {
+				return logEntry{}, err
 			}
 		}
-		return tx.audit(actor, "thread."+string(action), "thread", threadID, reason)
+		return logEntry{"thread." + string(action), "thread", threadID, reason}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("models: %s thread %d: %w", action, threadID, notFoundErr(err))
@@ -94,23 +116,20 @@ func (s *Store) ModerateThread(ctx context.Context, actor User, threadID int64, 
 
 // SetPostHidden hides a post pending review, or shows it again.
 func (s *Store) SetPostHidden(ctx context.Context, actor User, postID int64, hidden bool, reason string) error {
-	if !actor.CanModerate() {
-		return ErrForbidden
+	if err := actor.mayModerate(); err != nil {
+		return err
 	}
-	err := s.Tx(ctx, func(tx *Store) error {
+	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		var at any
 		action := "post.unhide"
 		if hidden {
 			at, action = time.Now().UTC(), "post.hide"
 		}
 		res := tx.db.Model(&Post{}).Where("id = ?", postID).Update("hidden_at", at)
-		if res.Error != nil {
-			return res.Error
+		if res.Error == nil && res.RowsAffected == 0 {
+			return logEntry{}, ErrNotFound
 		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return tx.audit(actor, action, "post", postID, reason)
+		return logEntry{action, "post", postID, reason}, res.Error
 	})
 	if err != nil {
 		return fmt.Errorf("models: hide post %d: %w", postID, err)
@@ -136,49 +155,33 @@ const (
 // ModerateUser applies a moderator action to a user for a period and logs
 // it. The reason is shown to the user.
 func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, action UserAction, until time.Time, reason string) error {
-	if !actor.CanModerate() || ((action == UserGrantMod || action == UserGrantAdm || action == UserRevokeAll) && !actor.CanAdmin()) {
+	if err := actor.mayModerate(); err != nil {
+		return err
+	}
+	roles := map[UserAction]Role{UserGrantMod: RoleModerator, UserGrantAdm: RoleAdmin, UserRevokeAll: RoleMember}
+	role, grants := roles[action]
+	if grants && !actor.CanAdmin() {
 		return ErrForbidden
 	}
-	err := s.Tx(ctx, func(tx *Store) error {
+	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		var target User
 		if err := tx.db.Take(&target, userID).Error; err != nil {
-			return err
+			return logEntry{}, err
 		}
 		if target.CanModerate() && !actor.CanAdmin() {
-			return ErrForbidden // moderators do not act on each other; admins do
+			return logEntry{}, ErrForbidden // moderators do not act on each other; admins do
 		}
-		now := time.Now().UTC()
-		set := map[string]any{}
-		switch action {
-		case UserSilence:
-			set["silenced_until"], set["moderation_reason"] = until.UTC(), cleanText(reason)
-		case UserSuspend:
-			set["suspended_until"], set["moderation_reason"] = until.UTC(), cleanText(reason)
-		case UserRestore:
-			set["silenced_until"], set["suspended_until"], set["moderation_reason"] = nil, nil, ""
-		case UserPurge:
-			set["suspended_until"], set["moderation_reason"] = now.AddDate(100, 0, 0), cleanText(reason)
-			if err := tx.purgePosts(actor, userID, now); err != nil {
-				return err
-			}
-		case UserUnpurge:
-			set["suspended_until"], set["moderation_reason"] = nil, ""
-			if err := tx.unpurgePosts(userID); err != nil {
-				return err
-			}
-		case UserGrantMod:
-			set["role"] = RoleModerator
-		case UserGrantAdm:
-			set["role"] = RoleAdmin
-		case UserRevokeAll:
-			set["role"] = RoleMember
-		default:
-			return fmt.Errorf("unknown user action %q", action)
+		set, err := tx.userChange(actor, userID, action, until, reason)
+		if grants {
+			set, err = map[string]any{"role": role}, nil
+		}
+		if err != nil {
+			return logEntry{}, err
 		}
 		if err := tx.db.Model(&User{}).Where("id = ?", userID).Updates(set).Error; err != nil {
-			return err
+			return logEntry{}, err
 		}
-		return tx.audit(actor, "user."+string(action), "user", userID, reason)
+		return logEntry{"user." + string(action), "user", userID, reason}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("models: %s user %d: %w", action, userID, notFoundErr(err))
@@ -186,9 +189,44 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 	return nil
 }
 
-// purgePosts soft-deletes every live post of a spammer at once, and fixes
-// the counters of the threads they replied to.
+// userChange does what a limit on an account does beyond its own columns
+// (ending sessions, purging posts) and returns the columns to set.
+func (s *Store) userChange(actor User, userID int64, action UserAction, until time.Time, reason string) (map[string]any, error) {
+	now := time.Now().UTC()
+	switch action {
+	case UserSilence:
+		return map[string]any{"silenced_until": until.UTC(), "moderation_reason": cleanText(reason)}, nil
+	case UserSuspend:
+		return map[string]any{"suspended_until": until.UTC(), "moderation_reason": cleanText(reason)}, s.endSessions(userID)
+	case UserRestore:
+		return map[string]any{"silenced_until": nil, "suspended_until": nil, "moderation_reason": ""}, nil
+	case UserPurge:
+		if err := s.endSessions(userID); err != nil {
+			return nil, err
+		}
+		return map[string]any{"suspended_until": now.AddDate(100, 0, 0), "moderation_reason": cleanText(reason)}, s.purgePosts(actor, userID, now)
+	case UserUnpurge:
+		return map[string]any{"suspended_until": nil, "moderation_reason": ""}, s.unpurgePosts(userID)
+	case UserGrantMod, UserGrantAdm, UserRevokeAll:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("user action %q: %w", action, errInvalid)
+}
+
+// purgePosts soft-deletes every live post of a spammer and hides their
+// threads at once, fixes the counters of the threads they replied to, and
+// records exactly what it changed, for unpurgePosts.
 func (s *Store) purgePosts(actor User, userID int64, now time.Time) error {
+	if err := s.db.Exec(`INSERT INTO purged_items (user_id, target_type, target_id, created_at)
+		SELECT ?, 'post', id, ? FROM posts WHERE user_id = ? AND deleted_at IS NULL
+		ON CONFLICT DO NOTHING`, userID, now, userID).Error; err != nil {
+		return err
+	}
+	if err := s.db.Exec(`INSERT INTO purged_items (user_id, target_type, target_id, created_at)
+		SELECT ?, 'thread', id, ? FROM threads WHERE user_id = ? AND hidden_at IS NULL
+		ON CONFLICT DO NOTHING`, userID, now, userID).Error; err != nil {
+		return err
+	}
 	// One statement for every thread they replied to, however many.
 	if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count - (
 			SELECT COUNT(*) FROM posts p WHERE p.thread_id = threads.id AND p.user_id = ?
@@ -204,21 +242,27 @@ func (s *Store) purgePosts(actor User, userID int64, now time.Time) error {
 		Updates(map[string]any{"deleted_at": now, "deleted_by": actor.ID}).Error
 }
 
-// unpurgePosts restores what a purge removed: posts deleted by someone other
-// than their author, and the spammer's threads.
+// unpurgePosts undoes a purge: it restores the posts and shows the threads
+// the purge recorded, and nothing else — a post a moderator deleted, or a
+// thread one hid, for another reason before the purge stays as it was.
 func (s *Store) unpurgePosts(userID int64) error {
-	purged := `p.user_id = ? AND p.deleted_at IS NOT NULL AND p.deleted_by <> p.user_id AND p.position > 1 AND p.status = ?`
+	purged := `p.user_id = ? AND p.deleted_at IS NOT NULL AND p.position > 1 AND p.status = ?
+		AND p.id IN (SELECT target_id FROM purged_items WHERE user_id = ? AND target_type = 'post')`
+	args := []any{userID, StatusPublished, userID}
 	if err := s.db.Exec(`UPDATE threads SET reply_count = reply_count + (
 			SELECT COUNT(*) FROM posts p WHERE p.thread_id = threads.id AND `+purged+`)
-		WHERE id IN (SELECT p.thread_id FROM posts p WHERE `+purged+`)`,
-		userID, StatusPublished, userID, StatusPublished).Error; err != nil {
+		WHERE id IN (SELECT p.thread_id FROM posts p WHERE `+purged+`)`, append(args, args...)...).Error; err != nil {
 		return err
 	}
-	if err := s.db.Exec(`UPDATE threads SET hidden_at = NULL WHERE user_id = ?`, userID).Error; err != nil {
+	if err := s.db.Exec(`UPDATE threads SET hidden_at = NULL
+		WHERE id IN (SELECT target_id FROM purged_items WHERE user_id = ? AND target_type = 'thread')`, userID).Error; err != nil {
 		return err
 	}
-	return s.db.Model(&Post{}).Where("user_id = ? AND deleted_at IS NOT NULL AND deleted_by <> user_id", userID).
-		Updates(map[string]any{"deleted_at": nil, "deleted_by": nil}).Error
+	if err := s.db.Exec(`UPDATE posts SET deleted_at = NULL, deleted_by = NULL
+		WHERE id IN (SELECT target_id FROM purged_items WHERE user_id = ? AND target_type = 'post')`, userID).Error; err != nil {
+		return err
+	}
+	return s.db.Exec(`DELETE FROM purged_items WHERE user_id = ?`, userID).Error
 }
 
 // GrantRole sets a user's role from the command line, where there is no

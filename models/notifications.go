@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // NotificationKind says what happened.
@@ -225,14 +227,17 @@ func (s *Store) WatchLevel(ctx context.Context, userID, threadID int64) (WatchLe
 
 // SetWatch records how a user follows a thread; NotWatching forgets the
 // choice, so posting there again makes them watch it.
-func (s *Store) SetWatch(ctx context.Context, userID, threadID int64, level WatchLevel) error {
+//
+// Watching is a notification setting, so a silenced user may change it; a
+// thread the user may not open cannot be watched.
+func (s *Store) SetWatch(ctx context.Context, user User, threadID int64, level WatchLevel) error {
+	if err := user.MayManageOwn(time.Now()); err != nil {
+		return err
+	}
+	userID := user.ID
 	err := s.Tx(ctx, func(tx *Store) error {
-		var n int64
-		if err := tx.db.Model(&Thread{}).Where("id = ?", threadID).Count(&n).Error; err != nil {
+		if _, err := tx.visibleThread(user, threadID); err != nil {
 			return err
-		}
-		if n == 0 {
-			return ErrNotFound
 		}
 		switch level {
 		case NotWatching:
@@ -248,19 +253,27 @@ func (s *Store) SetWatch(ctx context.Context, userID, threadID int64, level Watc
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("models: watch thread %d: %w", threadID, err)
+		return fmt.Errorf("models: watch thread %d: %w", threadID, notFoundErr(err))
 	}
 	return nil
 }
 
-// UnreadCount is the number on the bell: one count over an index.
-func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
+// UnreadCount is the number on the bell: the unread notifications the
+// list would show, so reading the list always empties it.
+func (s *Store) UnreadCount(ctx context.Context, user User) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&n).Error
+	err := s.notificationsOf(ctx, user).Where("notifications.read_at IS NULL").Count(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("models: count unread notifications: %w", err)
 	}
 	return int(n), nil
+}
+
+// notificationsOf selects a user's notifications about posts they may read.
+func (s *Store) notificationsOf(ctx context.Context, user User) *gorm.DB {
+	visible, args := visiblePostSQL(&user, `"Post"`, `"Thread"`)
+	return s.db.WithContext(ctx).Model(&Notification{}).Joins("Thread").Joins("Post").
+		Where("notifications.user_id = ?", user.ID).Where(visible, args...)
 }
 
 // NotificationList is one page of a user's notifications.
@@ -269,28 +282,20 @@ type NotificationList struct {
 	Pagination
 }
 
-// Notifications lists a user's notifications, newest first, each with its
-// thread, post and actor, in one query and a count. Notifications about a
-// post that is out of public view are left out of the page.
-func (s *Store) Notifications(ctx context.Context, userID int64, page, perPage int) (NotificationList, error) {
+// Notifications lists a user's notifications about what they may still
+// read, newest first, each with its thread, post and actor, in one query and
+// a count over the same rows.
+func (s *Store) Notifications(ctx context.Context, user User, page, perPage int) (NotificationList, error) {
 	page, perPage = clampPage(page, perPage)
 	list := NotificationList{Pagination: Pagination{Page: page, PerPage: perPage}}
-	q := s.db.WithContext(ctx).Model(&Notification{}).Where("notifications.user_id = ?", userID)
-	if err := q.Count(&list.TotalItems).Error; err != nil {
+	q := s.notificationsOf(ctx, user)
+	if err := q.Session(&gorm.Session{}).Count(&list.TotalItems).Error; err != nil {
 		return list, fmt.Errorf("models: count notifications: %w", err)
 	}
-	var items []Notification
-	err := s.db.WithContext(ctx).Joins("Thread").Joins("Post").Joins("Actor").
-		Where("notifications.user_id = ?", userID).
-		Order("notifications.created_at DESC, notifications.id DESC").
-		Limit(perPage).Offset(list.offset()).Find(&items).Error
+	err := q.Joins("Actor").Order("notifications.created_at DESC, notifications.id DESC").
+		Limit(perPage).Offset(list.offset()).Find(&list.Items).Error
 	if err != nil {
 		return list, fmt.Errorf("models: list notifications: %w", err)
-	}
-	for _, n := range items {
-		if n.Post.Public() && !n.Thread.Hidden() {
-			list.Items = append(list.Items, n)
-		}
 	}
 	return list, nil
 }

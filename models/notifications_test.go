@@ -15,7 +15,7 @@ import (
 // notes lists a user's notifications as "kind:actor:postID", oldest first.
 func notes(t *testing.T, s *models.Store, u models.User) []string {
 	t.Helper()
-	list, err := s.Notifications(context.Background(), u.ID, 1, 100)
+	list, err := s.Notifications(context.Background(), u, 1, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func wantNotes(t *testing.T, s *models.Store, u models.User, want ...string) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("%s's notifications = %v, want %v", u.Username, got, want)
 	}
-	unread, err := s.UnreadCount(context.Background(), u.ID)
+	unread, err := s.UnreadCount(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +70,11 @@ func TestRepliesNotifyWatchers(t *testing.T) {
 		}
 
 		// Anyone may watch; a muted replier hears nothing more.
-		if err := s.SetWatch(ctx, fan.ID, th.ID, models.Watching); err != nil {
+		if err := s.SetWatch(ctx, fan, th.ID, models.Watching); err != nil {
 			t.Fatal(err)
 		}
 		reply(t, s, th, quiet, "Same here.")
-		if err := s.SetWatch(ctx, quiet.ID, th.ID, models.Muted); err != nil {
+		if err := s.SetWatch(ctx, quiet, th.ID, models.Muted); err != nil {
 			t.Fatal(err)
 		}
 		r3 := reply(t, s, th, asker, "The clock was wrong, thanks @helper and @quiet!")
@@ -87,14 +87,14 @@ func TestRepliesNotifyWatchers(t *testing.T) {
 		}
 
 		// Forgetting the choice stops the notifications until the user posts again.
-		if err := s.SetWatch(ctx, fan.ID, th.ID, models.NotWatching); err != nil {
+		if err := s.SetWatch(ctx, fan, th.ID, models.NotWatching); err != nil {
 			t.Fatal(err)
 		}
 		reply(t, s, th, helper, "Glad it works.")
 		if got := notes(t, s, fan); len(got) != 2 {
 			t.Errorf("unwatched fan was told again: %v", got)
 		}
-		if err := s.SetWatch(ctx, fan.ID, th.ID+100, models.Watching); err == nil {
+		if err := s.SetWatch(ctx, fan, th.ID+100, models.Watching); err == nil {
 			t.Error("watching a missing thread worked")
 		}
 	})
@@ -112,7 +112,7 @@ func TestMentions(t *testing.T) {
 		wantNotes(t, s, asker)
 		p := reply(t, s, th, ken, "Maybe `@mia` knows, or mail mia@example.com. Ping @mia @mia.")
 		wantNotes(t, s, mia, fmt.Sprintf("mention:ken:%d", p.ID))
-		view, err := s.ThreadPage(ctx, th.ID, 1)
+		view, err := s.ThreadPage(ctx, staff, th.ID, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +168,7 @@ func TestReadingNotifications(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		w := newWorkflow(t, s)
-		list, err := s.Notifications(ctx, w.asker.ID, 1, 1)
+		list, err := s.Notifications(ctx, w.asker, 1, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,19 +183,19 @@ func TestReadingNotifications(t *testing.T) {
 		if err := s.MarkNotificationsRead(ctx, w.helper.ID, []int64{n.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.UnreadCount(ctx, w.asker.ID); c != 2 {
+		if c, _ := s.UnreadCount(ctx, w.asker); c != 2 {
 			t.Errorf("someone else marked asker's notification: unread %d", c)
 		}
 		if err := s.MarkNotificationsRead(ctx, w.asker.ID, []int64{n.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.UnreadCount(ctx, w.asker.ID); c != 1 {
+		if c, _ := s.UnreadCount(ctx, w.asker); c != 1 {
 			t.Errorf("unread after reading one = %d", c)
 		}
 		if err := s.MarkAllNotificationsRead(ctx, w.asker.ID); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.UnreadCount(ctx, w.asker.ID); c != 0 {
+		if c, _ := s.UnreadCount(ctx, w.asker); c != 0 {
 			t.Errorf("unread after reading all = %d", c)
 		}
 	})

@@ -3,14 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"regexp"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
-
-	"hiroba/models/search"
 )
 
 // Why a post was refused outright. Handlers turn these into messages.
@@ -34,25 +28,6 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string { return "post refused: " + e.Reason }
 
-var hrefPattern = regexp.MustCompile(`<a href="([^"]+)"`)
-
-// postSignals is what the policy looks at in a post's text.
-type postSignals struct {
-	links  []string // absolute links, as rendered
-	images int
-}
-
-func signalsOf(html string) postSignals {
-	var s postSignals
-	for _, m := range hrefPattern.FindAllStringSubmatch(html, -1) {
-		if strings.HasPrefix(m[1], "http://") || strings.HasPrefix(m[1], "https://") {
-			s.links = append(s.links, m[1])
-		}
-	}
-	s.images = strings.Count(html, "<img ")
-	return s
-}
-
 // isNewAccount applies the newest trust level: young accounts, and those
 // with few published posts, get the stricter limits.
 func (s *Store) isNewAccount(u User, r Rules, now time.Time) (bool, error) {
@@ -67,65 +42,158 @@ func (s *Store) isNewAccount(u User, r Rules, now time.Time) (bool, error) {
 	return published < int64(r.NewAccountMinPosts), err
 }
 
-// checkPost decides what happens to a post before it is written: refused
-// (a *RefusedError), held for review (with the reasons), or published.
-func (s *Store) checkPost(ctx context.Context, u User, isThread bool, source, html string, now time.Time) (PostStatus, []string, error) {
-	if u.Silenced(now) {
-		until := u.SuspendedUntil
-		if until == nil || (u.SilencedUntil != nil && u.SilencedUntil.After(*until)) {
-			until = u.SilencedUntil
+// checkPost decides what happens to a new post before it is written:
+// refused (a *RefusedError), held for review (with the reasons), or
+// published. Each rule is a small function below, in the order it runs.
+func (s *Store) checkPost(ctx context.Context, u User, isThread bool, d draft, now time.Time) (PostStatus, []string, error) {
+	return s.runPolicy(ctx, u, 0, d, now, func(p postingContext) error {
+		if err := p.refuseTooSoon(); err != nil {
+			return err
 		}
-		return "", nil, &RefusedError{Reason: RefuseSilenced, Detail: until.UTC().Format(time.RFC3339)}
+		if err := p.refuseDuplicate(d.source); err != nil {
+			return err
+		}
+		return p.refuseOverDailyCap(isThread)
+	})
+}
+
+// checkEdit is checkPost for a change to a post: the same refusals and
+// holds for what the text says, without the pace rules, which count posts.
+// The post's own earlier text is not "another post" with the same link.
+func (s *Store) checkEdit(ctx context.Context, u User, postID int64, d draft, now time.Time) (PostStatus, []string, error) {
+	return s.runPolicy(ctx, u, postID, d, now, nil)
+}
+
+// draft is the text the rules judge: a question's title with its body, or
+// a reply's body alone, as written and as rendered.
+type draft struct {
+	title, source, html string
+}
+
+// watchedText is everything a watched word may hide in.
+func (d draft) watchedText() string {
+	if d.title == "" {
+		return d.source
+	}
+	return d.title + "\n\n" + d.source
+}
+
+// postingContext is what the rules know of an author at the moment of posting.
+type postingContext struct {
+	rules    Rules
+	newcomer bool
+	recent   []recentPost // the author's last day, newest first
+	now      time.Time
+}
+
+// recentPost is the part of an earlier post the rules read.
+type recentPost struct {
+	Position  int
+	Source    string
+	CreatedAt time.Time
+}
+
+// runPolicy checks the author, then pace (when given), then content, over
+// the author's last day of posts except the one being edited.
+func (s *Store) runPolicy(ctx context.Context, u User, editing int64, d draft, now time.Time, pace func(postingContext) error) (PostStatus, []string, error) {
+	if err := refuseRestricted(u, now); err != nil {
+		return "", nil, err
 	}
 	if u.CanModerate() {
 		return StatusPublished, nil, nil
 	}
-	rules, err := s.Rules(ctx)
-	if err != nil {
+	p := postingContext{now: now}
+	var err error
+	if p.rules, err = s.Rules(ctx); err != nil {
 		return "", nil, err
 	}
-	var recent []Post
-	if err := s.db.Where("user_id = ? AND created_at > ?", u.ID, now.Add(-24*time.Hour)).
-		Order("created_at DESC").Limit(200).Find(&recent).Error; err != nil {
+	if err := s.db.Model(&Post{}).Select("position", "source", "created_at").
+		Where("user_id = ? AND created_at > ? AND id <> ?", u.ID, now.Add(-24*time.Hour), editing).
+		Order("created_at DESC").Limit(200).Scan(&p.recent).Error; err != nil {
 		return "", nil, err
 	}
-	newcomer, err := s.isNewAccount(u, rules, now)
-	if err != nil {
+	if p.newcomer, err = s.isNewAccount(u, p.rules, now); err != nil {
 		return "", nil, err
 	}
-	cooldown := time.Duration(rules.Cooldown)
-	if newcomer {
-		cooldown = time.Duration(rules.NewCooldown)
-	}
-	threads, replies := 0, 0
-	for _, p := range recent {
-		if p.Position == 1 {
-			threads++
-		} else {
-			replies++
+	if pace != nil {
+		if err := pace(p); err != nil {
+			return "", nil, err
 		}
 	}
-	if len(recent) > 0 && cooldown > 0 {
-		if wait := cooldown - now.Sub(recent[0].CreatedAt); wait > 0 {
-			return "", nil, &RefusedError{Reason: RefuseCooldown, RetryAfter: wait}
-		}
-	}
-	for _, p := range recent {
-		if rules.DuplicateWindow > 0 && now.Sub(p.CreatedAt) < time.Duration(rules.DuplicateWindow) && strings.TrimSpace(p.Source) == strings.TrimSpace(source) {
-			return "", nil, &RefusedError{Reason: RefuseDuplicate}
-		}
-	}
-	if newcomer && isThread && threads >= rules.NewMaxThreadsPerDay {
-		return "", nil, &RefusedError{Reason: RefuseThreadsPerDay, RetryAfter: recent[len(recent)-1].CreatedAt.Add(24 * time.Hour).Sub(now)}
-	}
-	if newcomer && !isThread && replies >= rules.NewMaxRepliesPerDay {
-		return "", nil, &RefusedError{Reason: RefuseRepliesPerDay, RetryAfter: recent[len(recent)-1].CreatedAt.Add(24 * time.Hour).Sub(now)}
-	}
-
 	var watched []WatchedWord
 	if err := s.db.Find(&watched).Error; err != nil {
 		return "", nil, err
 	}
+	reasons, err := p.contentReasons(watched, d.watchedText(), d.html)
+	if err != nil || len(reasons) == 0 {
+		return StatusPublished, nil, err
+	}
+	return StatusHeld, reasons, nil
+}
+
+// refuseRestricted refuses anything from a silenced or suspended author,
+// saying until when.
+func refuseRestricted(u User, now time.Time) error {
+	if !u.Silenced(now) {
+		return nil
+	}
+	return &RefusedError{Reason: RefuseSilenced, Detail: u.restrictedUntil().UTC().Format(time.RFC3339)}
+}
+
+// refuseTooSoon enforces the wait between two posts, longer for newcomers.
+func (p postingContext) refuseTooSoon() error {
+	cooldown := time.Duration(p.rules.Cooldown)
+	if p.newcomer {
+		cooldown = time.Duration(p.rules.NewCooldown)
+	}
+	if len(p.recent) == 0 || cooldown <= 0 {
+		return nil
+	}
+	if wait := cooldown - p.now.Sub(p.recent[0].CreatedAt); wait > 0 {
+		return &RefusedError{Reason: RefuseCooldown, RetryAfter: wait}
+	}
+	return nil
+}
+
+// refuseDuplicate refuses the same text twice within the window.
+func (p postingContext) refuseDuplicate(source string) error {
+	if p.rules.DuplicateWindow <= 0 {
+		return nil
+	}
+	for _, r := range p.recent {
+		if p.now.Sub(r.CreatedAt) < time.Duration(p.rules.DuplicateWindow) && strings.TrimSpace(r.Source) == strings.TrimSpace(source) {
+			return &RefusedError{Reason: RefuseDuplicate}
+		}
+	}
+	return nil
+}
+
+// refuseOverDailyCap limits how many questions and replies a newcomer
+// writes a day.
+func (p postingContext) refuseOverDailyCap(isThread bool) error {
+	if !p.newcomer {
+		return nil
+	}
+	threads := 0
+	for _, r := range p.recent {
+		if r.Position == 1 {
+			threads++
+		}
+	}
+	replies := len(p.recent) - threads
+	retry := func() time.Duration { return p.recent[len(p.recent)-1].CreatedAt.Add(24 * time.Hour).Sub(p.now) }
+	if isThread && threads >= p.rules.NewMaxThreadsPerDay {
+		return &RefusedError{Reason: RefuseThreadsPerDay, RetryAfter: retry()}
+	}
+	if !isThread && replies >= p.rules.NewMaxRepliesPerDay {
+		return &RefusedError{Reason: RefuseRepliesPerDay, RetryAfter: retry()}
+	}
+	return nil
+}
+
+// contentReasons applies watched words and domains (a block refuses, a hold
+// gives a reason) and, for newcomers, the link and image limits.
+func (p postingContext) contentReasons(watched []WatchedWord, source, html string) ([]string, error) {
 	sig := signalsOf(html)
 	var reasons []string
 	for _, w := range watched {
@@ -134,82 +202,22 @@ func (s *Store) checkPost(ctx context.Context, u User, isThread bool, source, ht
 		}
 		switch w.Action {
 		case WatchBlock:
-			return "", nil, &RefusedError{Reason: RefuseBlockedWord, Detail: w.Pattern}
+			return nil, &RefusedError{Reason: RefuseBlockedWord, Detail: w.Pattern}
 		case WatchHold:
 			reasons = append(reasons, w.Kind+":"+w.Pattern)
 		}
 	}
-	if newcomer {
-		if len(sig.links) > rules.NewMaxLinks {
-			reasons = append(reasons, fmt.Sprintf("links:%d", len(sig.links)))
-		}
-		if sig.images > rules.NewMaxImages {
-			reasons = append(reasons, fmt.Sprintf("images:%d", sig.images))
-		}
-		if link := repeatedLink(sig.links, recent); link != "" {
-			reasons = append(reasons, "repeated_link:"+link)
-		}
+	if !p.newcomer {
+		return reasons, nil
 	}
-	if len(reasons) > 0 {
-		return StatusHeld, reasons, nil
+	if len(sig.links) > p.rules.NewMaxLinks {
+		reasons = append(reasons, fmt.Sprintf("links:%d", len(sig.links)))
 	}
-	return StatusPublished, nil, nil
+	if sig.images > p.rules.NewMaxImages {
+		reasons = append(reasons, fmt.Sprintf("images:%d", sig.images))
+	}
+	if link := repeatedLink(sig.links, p.recent); link != "" {
+		reasons = append(reasons, "repeated_link:"+link)
+	}
+	return reasons, nil
 }
-
-// repeatedLink finds a link the account already posted today: the mark of a
-// link farm rather than of someone pointing at documentation.
-func repeatedLink(links []string, recent []Post) string {
-	for _, l := range links {
-		for _, p := range recent {
-			if strings.Contains(p.Source, l) {
-				return l
-			}
-		}
-	}
-	return ""
-}
-
-// watchedIn reports whether a watched word or domain occurs in a post.
-// Words match whole words (any substring in CJK text, which has no spaces),
-// compared after the same normalization search uses.
-func watchedIn(w WatchedWord, source string, links []string) bool {
-	pattern := search.Normalize(w.Pattern)
-	if pattern == "" {
-		return false
-	}
-	if w.Kind == "domain" {
-		for _, l := range links {
-			if u, err := url.Parse(l); err == nil {
-				host := strings.ToLower(u.Hostname())
-				if host == pattern || strings.HasSuffix(host, "."+pattern) {
-					return true
-				}
-			}
-		}
-		return containsWord(search.Normalize(source), pattern)
-	}
-	return containsWord(search.Normalize(source), pattern)
-}
-
-func containsWord(text, word string) bool {
-	for from := 0; from <= len(text); {
-		i := strings.Index(text[from:], word)
-		if i < 0 {
-			return false
-		}
-		i += from
-		before, _ := utf8.DecodeLastRuneInString(text[:i])
-		after, _ := utf8.DecodeRuneInString(text[i+len(word):])
-		first, _ := utf8.DecodeRuneInString(word)
-		last, _ := utf8.DecodeLastRuneInString(word)
-		startOK := i == 0 || search.IsCJK(first) || !isWordChar(before)
-		endOK := i+len(word) == len(text) || search.IsCJK(last) || !isWordChar(after)
-		if startOK && endOK {
-			return true
-		}
-		from = i + len(word)
-	}
-	return false
-}
-
-func isWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }

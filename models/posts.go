@@ -41,7 +41,7 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 			}
 			return &RefusedError{Reason: RefuseClosed}
 		}
-		status, reasons, err := tx.checkPost(ctx, author, false, in.Body, html, now)
+		status, reasons, err := tx.checkPost(ctx, author, false, draft{source: in.Body, html: html}, now)
 		if err != nil {
 			return err
 		}
@@ -74,22 +74,19 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 	return post, nil
 }
 
-// UserPosts lists a user's replies (not the questions that opened threads),
-// newest first, each with its thread.
-//
-// withHidden includes posts out of public view, for their author or a moderator.
-func (s *Store) UserPosts(ctx context.Context, userID int64, withHidden bool, page, perPage int) ([]Post, Pagination, error) {
+// UserPosts lists a user's replies (not the questions that opened threads)
+// that the viewer may read, newest first, each with its thread.
+func (s *Store) UserPosts(ctx context.Context, viewer *User, userID int64, page, perPage int) ([]Post, Pagination, error) {
 	page, perPage = clampPage(page, perPage)
 	p := Pagination{Page: page, PerPage: perPage}
-	q := s.db.WithContext(ctx).Model(&Post{}).Where("posts.user_id = ? AND posts.position > 1", userID)
-	if !withHidden {
-		q = q.Where("posts.status = ? AND posts.hidden_at IS NULL AND posts.deleted_at IS NULL", StatusPublished)
-	}
+	visible, args := visiblePostSQL(viewer, "posts", `"Thread"`)
+	q := s.db.WithContext(ctx).Model(&Post{}).Joins("Thread").
+		Where("posts.user_id = ? AND posts.position > 1", userID).Where(visible, args...)
 	if err := q.Session(&gorm.Session{}).Count(&p.TotalItems).Error; err != nil {
 		return nil, p, fmt.Errorf("models: count posts of user %d: %w", userID, err)
 	}
 	var posts []Post
-	err := q.Joins("Thread").Order("posts.created_at DESC, posts.id DESC").
+	err := q.Order("posts.created_at DESC, posts.id DESC").
 		Limit(perPage).Offset(p.offset()).Find(&posts).Error
 	if err != nil {
 		return nil, p, fmt.Errorf("models: posts of user %d: %w", userID, err)

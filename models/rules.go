@@ -96,12 +96,10 @@ func (s *Store) SaveRules(ctx context.Context, actor User, r Rules) error {
 	if err != nil {
 		return err
 	}
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		st := Setting{Key: rulesKey, Value: string(body), UpdatedAt: time.Now().UTC()}
-		if err := tx.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&st).Error; err != nil {
-			return err
-		}
-		return tx.audit(actor, "rules.update", "settings", 0, string(body))
+		err := tx.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&st).Error
+		return logEntry{"rules.update", "settings", 0, string(body)}, err
 	})
 }
 

@@ -113,8 +113,10 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 		newest = "post_search.rowid DESC"
 		args = append(args, q.FTS5())
 	}
-	// Deleted, hidden and held posts never show in results.
-	where := []string{"p.deleted_at IS NULL", "p.hidden_at IS NULL", "p.status = 'published'"}
+	// Results are what an anonymous visitor may read, for everyone: deleted,
+	// hidden and held posts and hidden threads never show.
+	where := []string{publicPostSQL("p")}
+	visibleThread, _ := visibleThreadSQL(nil, "t")
 	if in.questionsOnly {
 		where = append(where, "p.position = 1")
 	}
@@ -145,7 +147,7 @@ func (s *Store) searchHits(ctx context.Context, q search.Query, in SearchInput) 
 		SELECT c.id AS post_id, c.thread_id, c.created_at,
 		       ` + score + ` * (CASE WHEN c.position = 1 THEN 1.5 ELSE 1.0 END) AS score
 		FROM cand c JOIN threads t ON t.id = c.thread_id
-		WHERE t.hidden_at IS NULL
+		WHERE ` + visibleThread + `
 	), best AS (
 		SELECT post_id, thread_id, created_at, score,
 		       ROW_NUMBER() OVER (PARTITION BY thread_id ORDER BY score DESC, created_at DESC, post_id DESC) AS rn

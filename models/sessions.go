@@ -26,13 +26,16 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 }
 
 // SessionUser returns the user a session token belongs to, ErrNotFound when
-// the token is unknown or expired.
+// the token is unknown or expired, or its user is suspended (suspension ends
+// every session; this guards one that outlived it).
 func (s *Store) SessionUser(ctx context.Context, token string) (User, error) {
 	// The token is hashed before it meets the database, so any bytes are safe.
 	var u User
+	now := time.Now().UTC()
 	err := s.db.WithContext(ctx).
 		Joins("JOIN sessions ON sessions.user_id = users.id").
-		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), time.Now().UTC()).
+		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), now).
+		Where("users.suspended_until IS NULL OR users.suspended_until <= ?", now).
 		Take(&u).Error
 	if err != nil {
 		return User{}, notFound(err, "session")
@@ -46,6 +49,12 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 		return fmt.Errorf("models: delete session: %w", err)
 	}
 	return nil
+}
+
+// endSessions signs a user out everywhere, in the transaction that
+// suspends them.
+func (s *Store) endSessions(userID int64) error {
+	return s.db.Where("user_id = ?", userID).Delete(&Session{}).Error
 }
 
 // DeleteExpiredSessions removes sessions past their expiry.

@@ -13,18 +13,19 @@ import (
 // moderator may; the question itself and deleted posts cannot be chosen.
 // Marking another reply moves the mark.
 func (s *Store) MarkSolution(ctx context.Context, actor User, threadID, postID int64) (Post, error) {
+	if err := actor.MayAct(time.Now()); err != nil {
+		return Post{}, err
+	}
 	var post Post
 	err := s.Tx(ctx, func(tx *Store) error {
-		var th Thread
-		if err := tx.db.Take(&th, threadID).Error; err != nil {
+		th, err := tx.acceptableThread(actor, threadID)
+		if err != nil {
 			return err
-		}
-		if th.UserID != actor.ID && !actor.CanModerate() {
-			return ErrForbidden
 		}
 		if err := tx.db.Where("id = ? AND thread_id = ?", postID, threadID).Take(&post).Error; err != nil {
 			return err
 		}
+		post.Thread = th
 		if post.Position == 1 || !post.Public() {
 			return ErrConflict
 		}
@@ -43,13 +44,12 @@ func (s *Store) MarkSolution(ctx context.Context, actor User, threadID, postID i
 
 // ClearSolution takes the mark away, leaving the thread unsolved.
 func (s *Store) ClearSolution(ctx context.Context, actor User, threadID int64) error {
+	if err := actor.MayAct(time.Now()); err != nil {
+		return err
+	}
 	err := s.Tx(ctx, func(tx *Store) error {
-		var th Thread
-		if err := tx.db.Take(&th, threadID).Error; err != nil {
+		if _, err := tx.acceptableThread(actor, threadID); err != nil {
 			return err
-		}
-		if th.UserID != actor.ID && !actor.CanModerate() {
-			return ErrForbidden
 		}
 		return tx.db.Model(&Thread{}).Where("id = ?", threadID).
 			Updates(map[string]any{"solution_post_id": nil, "solved_at": nil}).Error
@@ -60,6 +60,19 @@ func (s *Store) ClearSolution(ctx context.Context, actor User, threadID int64) e
 	return nil
 }
 
+// acceptableThread loads a thread whose solution the actor may change: the
+// asker's or, for a moderator, any.
+func (s *Store) acceptableThread(actor User, threadID int64) (Thread, error) {
+	th, err := s.visibleThread(actor, threadID)
+	if err != nil {
+		return Thread{}, err
+	}
+	if !actor.CanAccept(th) {
+		return Thread{}, ErrForbidden
+	}
+	return th, nil
+}
+
 // SolutionPost loads the accepted reply of a thread, to show it under the
 // question wherever it sits in the thread.
 func (s *Store) SolutionPost(ctx context.Context, th Thread) (*Post, error) {
@@ -67,7 +80,8 @@ func (s *Store) SolutionPost(ctx context.Context, th Thread) (*Post, error) {
 		return nil, nil
 	}
 	var p Post
-	err := s.db.WithContext(ctx).Joins("User").Where("posts.id = ? AND posts.deleted_at IS NULL AND posts.hidden_at IS NULL AND posts.status = ?", *th.SolutionPostID, StatusPublished).Take(&p).Error
+	// Shown to everyone under the question: only ever a public post.
+	err := s.db.WithContext(ctx).Joins("User").Where("posts.id = ? AND "+publicPostSQL("posts"), *th.SolutionPostID).Take(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}

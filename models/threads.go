@@ -40,7 +40,7 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 		if err := tx.db.Take(&author, in.UserID).Error; err != nil {
 			return err
 		}
-		status, reasons, err := tx.checkPost(ctx, author, true, in.Body, html, now)
+		status, reasons, err := tx.checkPost(ctx, author, true, draft{title: in.Title, source: in.Body, html: html}, now)
 		if err != nil {
 			return err
 		}
@@ -99,13 +99,15 @@ const (
 type ThreadFilter struct {
 	CategoryID int64 // 0: every category
 	UserID     int64 // 0: every author
-	// WithHidden includes threads out of public view: a held question on
-	// its author's own profile.
-	WithHidden bool
-	Show       ThreadShow
-	Sort       ThreadSort
-	Page       int
-	PerPage    int
+	// Viewer is who is looking: threads out of public view are listed
+	// only to those who may open them (a held question on its asker's own
+	// profile). Nil lists public threads only, as every list but a
+	// profile does, for moderators too.
+	Viewer  *User
+	Show    ThreadShow
+	Sort    ThreadSort
+	Page    int
+	PerPage int
 }
 
 // ThreadList is one page of threads, most recently active first.
@@ -126,9 +128,8 @@ func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error)
 	if f.UserID != 0 {
 		q = q.Where("threads.user_id = ?", f.UserID)
 	}
-	if !f.WithHidden {
-		q = q.Where("threads.hidden_at IS NULL")
-	}
+	visible, args := visibleThreadSQL(f.Viewer, "threads")
+	q = q.Where(visible, args...)
 	switch f.Show {
 	case ShowUnanswered:
 		q = q.Where("threads.reply_count = 0")
@@ -163,12 +164,16 @@ type ThreadView struct {
 	Pagination
 }
 
-// ThreadPage loads a thread and one page of its posts, in two queries.
-func (s *Store) ThreadPage(ctx context.Context, id int64, page int) (ThreadView, error) {
+// ThreadPage loads a thread and one page of its posts, in two queries. A
+// thread the viewer may not open is not found.
+func (s *Store) ThreadPage(ctx context.Context, viewer *User, id int64, page int) (ThreadView, error) {
 	var v ThreadView
 	db := s.db.WithContext(ctx)
 	if err := db.Joins("Category").Joins("User").Where("threads.id = ?", id).Take(&v.Thread).Error; err != nil {
 		return ThreadView{}, notFound(err, "thread %d", id)
+	}
+	if !viewer.CanView(v.Thread) {
+		return ThreadView{}, fmt.Errorf("models: thread %d: %w", id, ErrNotFound)
 	}
 	page, _ = clampPage(page, PostsPerPage)
 	v.Pagination = Pagination{Page: page, PerPage: PostsPerPage, TotalItems: int64(v.Thread.PostCount)}

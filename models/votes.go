@@ -9,12 +9,16 @@ import (
 )
 
 // ToggleHelpful adds the user's "helpful" vote to a post, or takes it back
-// if it was there. Nobody votes for their own posts. The post's and the
-// thread's counters move in the same transaction.
-func (s *Store) ToggleHelpful(ctx context.Context, userID, postID int64) (voted bool, count int, err error) {
+// if it was there. Nobody votes for their own posts, nor for one they may
+// not read. The post's and the thread's counters move in the same transaction.
+func (s *Store) ToggleHelpful(ctx context.Context, actor User, postID int64) (voted bool, count int, err error) {
+	if err := actor.MayAct(time.Now()); err != nil {
+		return false, 0, err
+	}
+	userID := actor.ID
 	err = s.Tx(ctx, func(tx *Store) error {
-		var post Post
-		if err := tx.db.Take(&post, postID).Error; err != nil {
+		post, err := tx.readablePost(actor, postID)
+		if err != nil {
 			return err
 		}
 		if post.UserID == userID {

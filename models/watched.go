@@ -38,11 +38,11 @@ func (s *Store) AddWatchedWord(ctx context.Context, actor User, w WatchedWord) e
 		return fmt.Errorf("models: watched word: %w", errInvalid)
 	}
 	w.CreatedAt = time.Now().UTC()
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		if err := tx.db.Create(&w).Error; err != nil {
-			return fmt.Errorf("models: watched word %q: %w", w.Pattern, errInvalid)
+			return logEntry{}, fmt.Errorf("models: watched word %q: %w", w.Pattern, errInvalid)
 		}
-		return tx.audit(actor, "word.add."+string(w.Action), "watched_word", w.ID, w.Pattern)
+		return logEntry{"word.add." + string(w.Action), "watched_word", w.ID, w.Pattern}, nil
 	})
 }
 
@@ -51,14 +51,11 @@ func (s *Store) DeleteWatchedWord(ctx context.Context, actor User, id int64) err
 	if !actor.CanAdmin() {
 		return ErrForbidden
 	}
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		var w WatchedWord
 		if err := tx.db.Take(&w, id).Error; err != nil {
-			return notFoundErr(err)
+			return logEntry{}, notFoundErr(err)
 		}
-		if err := tx.db.Delete(&w).Error; err != nil {
-			return err
-		}
-		return tx.audit(actor, "word.delete", "watched_word", id, w.Pattern)
+		return logEntry{"word.delete", "watched_word", id, w.Pattern}, tx.db.Delete(&w).Error
 	})
 }

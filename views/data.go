@@ -83,6 +83,24 @@ func (b Base) Date(t time.Time) string {
 	return t.Format("Jan 2, 2006 15:04 UTC")
 }
 
+// PostStatus says where a post that is not public stands, for the author
+// and moderators who are shown it; "" for a public post.
+func (b Base) PostStatus(p models.Post) string {
+	switch {
+	case p.Deleted() && p.DeletedBy != nil && *p.DeletedBy == p.UserID:
+		return b.T("post.deleted_by_author")
+	case p.Deleted():
+		return b.T("post.deleted_by_moderator")
+	case p.Public():
+		return ""
+	case p.HiddenAt != nil:
+		return b.T("post.status_hidden")
+	case p.Status == models.StatusHeld:
+		return b.T("post.status_held")
+	}
+	return b.T("post.status_rejected")
+}
+
 // ListData fills the home page and a category page.
 type ListData struct {
 	Base
@@ -112,14 +130,10 @@ type ThreadData struct {
 }
 
 // CanAccept reports whether the viewer may mark or unmark the solution.
-func (d ThreadData) CanAccept() bool {
-	return d.User != nil && (d.User.ID == d.View.Thread.UserID || d.User.CanModerate())
-}
+func (d ThreadData) CanAccept() bool { return d.User.CanAccept(d.View.Thread) }
 
 // CanChange reports whether the viewer may edit or delete a post.
-func (d ThreadData) CanChange(p models.Post) bool {
-	return d.User != nil && !p.Deleted() && (d.User.ID == p.UserID || d.User.CanModerate())
-}
+func (d ThreadData) CanChange(p models.Post) bool { return d.User.CanEdit(p, d.View.Thread) }
 
 // EditData fills the edit page.
 type EditData struct {
@@ -146,6 +160,7 @@ type PostForm struct {
 	Errors     map[string]string
 	Preview    template.HTML
 	Privacy    *PrivacyCheck // personal data found; the author decides
+	Pending    bool          // the text is an edit still waiting for a moderator
 }
 
 // PrivacyCheck shows an author the personal data found in their post, each
@@ -225,11 +240,10 @@ type SimilarData struct {
 	Similar []models.SearchResult
 }
 
-// CanSee reports whether the viewer may read a post that is not public:
-// its author (to know where it stands) and moderators.
-func (d ThreadData) CanSee(p models.Post) bool {
-	return p.Public() || (d.User != nil && (d.User.ID == p.UserID || d.User.CanModerate()))
-}
+// CanSee reports whether the viewer may read a post's text (see
+// models.User.CanRead): a post that is not public shows to its author, to
+// know where it stands, and to moderators.
+func (d ThreadData) CanSee(p models.Post) bool { return d.User.CanRead(p, d.View.Thread) }
 
 // Listed reports whether a post takes a place on the page at all: held and
 // rejected posts are invisible to everyone but their author and moderators.
