@@ -56,10 +56,36 @@ func TestRender(t *testing.T) {
 	}
 }
 
-// renderBudget is what any accepted source may take under fuzzing: far
-// above what BenchmarkRenderWorst measures, so that a loaded machine does
-// not fail it, and far below the seconds the unbounded renderer took.
+// renderBudget is what any accepted source may take: far above what
+// BenchmarkRenderWorst measures (the figure to quote), and far below the
+// seconds the unbounded renderer took on hostile sources.
 const renderBudget = 200 * time.Millisecond
+
+// slowAtBest reports whether a source that took first to render is over
+// the budget even at its best. Speed is the benchmark's to measure; this
+// only catches the blow-ups of hostile input, which stay slow however often
+// they run, and not a render that a busy machine happened to pause: a
+// source over budget is rendered twice more and judged by its fastest run,
+// against the budget or, on a machine slowed down as a whole, against a
+// hundred times the cost of as much plain prose.
+func slowAtBest(r *Renderer, in string, first time.Duration) (time.Duration, bool) {
+	best := first
+	if best <= renderBudget {
+		return best, false
+	}
+	for i := 0; i < 2; i++ {
+		took, _ := timeRender(r, in)
+		best = min(best, took)
+	}
+	prose, _ := timeRender(r, strings.Repeat("The quick brown fox jumps over the lazy dog. ", len(in)/45+1))
+	return best, best > max(renderBudget, 100*prose)
+}
+
+func timeRender(r *Renderer, in string) (time.Duration, error) {
+	start := time.Now()
+	_, err := r.Render(context.Background(), in)
+	return time.Since(start), err
+}
 
 // FuzzRender checks that whatever a user types, the stored HTML is already
 // what the sanitizer would let through, loads no image from elsewhere, and
@@ -80,8 +106,8 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if took > renderBudget {
-			t.Fatalf("rendering %d bytes took %v, over %v", len(in), took, renderBudget)
+		if best, slow := slowAtBest(r, in, took); slow {
+			t.Fatalf("rendering %d bytes took %v at best, over %v", len(in), best, renderBudget)
 		}
 		if again := r.Sanitize(out); again != out {
 			t.Fatalf("output not stable under sanitizer:\n%q\n%q", out, again)
