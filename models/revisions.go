@@ -40,7 +40,7 @@ type RevisionView struct {
 // version of a post (loaded with its thread) and hide one from the public:
 // the post's author or a moderator, while they may read the post.
 func (v *User) CanManageRevisions(p Post) bool {
-	return v != nil && (v.ID == p.UserID || v.CanModerate()) && v.CanRead(p, p.Thread)
+	return v.ownsOrModerates(p, p.Thread)
 }
 
 // CanReadRevision reports whether the viewer may read an earlier version of

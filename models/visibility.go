@@ -40,8 +40,12 @@ func (v *User) CanRead(p Post, th Thread) bool {
 
 // CanEdit reports whether the user may change or delete a post: its author
 // or a moderator, while it is not deleted and they may read it.
-func (v *User) CanEdit(p Post, th Thread) bool {
-	return v != nil && !p.Deleted() && (v.ID == p.UserID || v.CanModerate()) && v.CanRead(p, th)
+func (v *User) CanEdit(p Post, th Thread) bool { return !p.Deleted() && v.ownsOrModerates(p, th) }
+
+// ownsOrModerates reports whether the user wrote a post or moderates it,
+// and may read it: who may change a post or manage its history.
+func (v *User) ownsOrModerates(p Post, th Thread) bool {
+	return v != nil && (v.ID == p.UserID || v.CanModerate()) && v.CanRead(p, th)
 }
 
 // CanAccept reports whether the user may mark or clear a thread's solution:
