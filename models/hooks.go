@@ -10,7 +10,8 @@ import (
 // here in Go so that PostgreSQL and SQLite index exactly the same tokens.
 // Hooks run for every write through the structs, including batch inserts, so
 // no write path can forget them; the database triggers do the rest in the
-// same transaction.
+// same transaction. Together they are the indexing half of both search
+// engines (search.Engine), which only query.
 
 // BeforeSave prepares the thread's title for the search index.
 func (t *Thread) BeforeSave(*gorm.DB) error {

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"hiroba/migrations"
 )
 
 // ImportedThread is a thread written elsewhere — generated sample data, or
@@ -34,7 +36,7 @@ type ImportedPost struct {
 // parameters there: 100 rows is where that stops mattering and per-statement
 // overhead does not yet.
 func (s *Store) importRows() int {
-	if s.dialect == "sqlite" {
+	if s.dialect == migrations.SQLite {
 		return 100
 	}
 	return 500

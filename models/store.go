@@ -10,7 +10,9 @@ import (
 
 	"gorm.io/gorm"
 
+	"hiroba/migrations"
 	"hiroba/models/markdown"
+	"hiroba/models/search"
 )
 
 // Errors handlers map to responses with errors.Is.
@@ -24,6 +26,7 @@ var (
 type Store struct {
 	db      *gorm.DB
 	dialect string
+	search  search.Engine
 	md      *markdown.Renderer
 	// writes serializes this process's write transactions on SQLite, which
 	// allows one writer at a time anyway: waiting here is cheaper and surer
@@ -31,10 +34,14 @@ type Store struct {
 	writes *sync.Mutex
 }
 
-// NewStore wraps an open database of the given dialect ("postgres" or "sqlite").
+// NewStore wraps an open database of the given dialect (migrations.Postgres
+// or migrations.SQLite), with the search engine of that database.
 func NewStore(db *gorm.DB, dialect string) *Store {
-	s := &Store{db: db, dialect: dialect, md: markdown.New()}
-	if dialect == "sqlite" {
+	s := &Store{db: db, dialect: dialect, search: search.SQLite{}, md: markdown.New()}
+	switch dialect {
+	case migrations.Postgres:
+		s.search = search.Postgres{}
+	case migrations.SQLite:
 		s.writes = &sync.Mutex{}
 	}
 	return s
@@ -51,7 +58,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 		defer s.writes.Unlock()
 	}
 	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Store{db: db, dialect: s.dialect, md: s.md})
+		return fn(&Store{db: db, dialect: s.dialect, search: s.search, md: s.md})
 	})
 }
 

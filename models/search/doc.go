@@ -34,4 +34,7 @@
 // Query.FTS5(). On PostgreSQL, index to_tsvector('simple', IndexText(text))
 // and query to_tsquery('simple', $1) bound to Query.TSQuery(); the 'simple'
 // configuration adds no stemming or stop words of its own.
+//
+// The Engine implementations, Postgres and SQLite, run those queries over
+// the forum's tables; the store picks one for its database.
 package search
