@@ -113,3 +113,40 @@ func TestAdminGrantExplainsAUserWhoNeverSignedIn(t *testing.T) {
 		t.Errorf("after signing in: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// A seeded forum has something in every list filter and order: answered
+// and unanswered, solved and unsolved threads, and helpful votes.
+func TestSeededForumFillsEveryList(t *testing.T) {
+	db := "sqlite:" + t.TempDir() + "/hiroba.db"
+	code, _, errOut := run("seed", "--threads", "60", "--replies", "4", "-database", db)
+	if code != 0 || !strings.Contains(errOut, "solved)") {
+		t.Fatalf("seed: exit %d\n%s", code, errOut)
+	}
+	cfg, err := LoadConfig(func(string) string { return "" }, []string{"-database", db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, gdb, err := openStore(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close(gdb)
+	for _, show := range []models.ThreadShow{models.ShowLatest, models.ShowUnanswered, models.ShowUnsolved, models.ShowSolved} {
+		for _, sort := range []models.ThreadSort{models.SortActivity, models.SortCreated, models.SortHelpful} {
+			list, err := store.Threads(context.Background(), models.ThreadFilter{Show: show, Sort: sort})
+			if err != nil || len(list.Threads) == 0 {
+				t.Errorf("show %s, sort %s: %d threads, %v", show, sort, len(list.Threads), err)
+			}
+		}
+	}
+	helpful, _ := store.Threads(context.Background(), models.ThreadFilter{Sort: models.SortHelpful})
+	if len(helpful.Threads) == 0 || helpful.Threads[0].HelpfulCount == 0 {
+		t.Errorf("the most helpful thread has no helpful votes")
+	}
+	solved, _ := store.Threads(context.Background(), models.ThreadFilter{Show: models.ShowSolved})
+	if len(solved.Threads) > 0 {
+		if sol, err := store.SolutionPost(context.Background(), solved.Threads[0]); err != nil || sol == nil {
+			t.Errorf("a solved thread without its solution: %v", err)
+		}
+	}
+}

@@ -138,7 +138,7 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		}
 	}()
 
-	total, done := gen.TotalPosts(), 0
+	total, done, solved, votes := gen.TotalPosts(), 0, 0, 0
 	lastLine := time.Time{}
 	for batch := range batches {
 		if _, err := store.ImportThreads(ctx, batch); err != nil {
@@ -146,6 +146,12 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		}
 		for _, th := range batch {
 			done += len(th.Posts)
+			if th.Solution > 0 {
+				solved++
+			}
+			for _, p := range th.Posts {
+				votes += len(p.HelpfulBy)
+			}
 		}
 		if time.Since(lastLine) >= time.Second || done == total {
 			lastLine = time.Now()
@@ -156,8 +162,8 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		return err
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(out, "seeded %d threads, %d posts, %d users into %s in %.1fs (%.0f posts/s)\n",
-		opts.threads, total, len(users), dialect, elapsed.Seconds(), float64(total)/elapsed.Seconds())
+	fmt.Fprintf(out, "seeded %d threads (%d solved), %d posts, %d helpful votes, %d users into %s in %.1fs (%.0f posts/s)\n",
+		opts.threads, solved, total, votes, len(users), dialect, elapsed.Seconds(), float64(total)/elapsed.Seconds())
 	return nil
 }
 
