@@ -115,20 +115,21 @@ func (d ListData) ListLink(show, sort string) string {
 	return ListPath(d.BasePath, show, sort)
 }
 
-// ThreadRow is one line of a list of threads.
+// ThreadRow is one line of a list of threads. The thread is not embedded:
+// templates find a promoted field by a costly search on every use.
 type ThreadRow struct {
-	models.Thread
+	Thread *models.Thread
 	Pinned bool // pinned where the list is shown: listed first, and marked
 }
 
 // Rows are the list's lines: its pins first, then the page of threads.
 func (d ListData) Rows() []ThreadRow {
 	rows := make([]ThreadRow, 0, len(d.List.Pinned)+len(d.List.Threads))
-	for _, th := range d.List.Pinned {
-		rows = append(rows, ThreadRow{Thread: th, Pinned: true})
+	for i := range d.List.Pinned {
+		rows = append(rows, ThreadRow{Thread: &d.List.Pinned[i], Pinned: true})
 	}
-	for _, th := range d.List.Threads {
-		rows = append(rows, ThreadRow{Thread: th})
+	for i := range d.List.Threads {
+		rows = append(rows, ThreadRow{Thread: &d.List.Threads[i]})
 	}
 	return rows
 }
