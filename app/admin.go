@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -28,16 +29,30 @@ func adminArgs(cmd string, args []string) (words, rest []string) {
 // user the member, moderator or admin role, recorded in the audit log.
 func admin(ctx context.Context, cfg Config, words []string, out io.Writer) error {
 	if len(words) != 3 || words[0] != "grant" {
-		return fmt.Errorf("usage: hiroba admin grant USERNAME member|moderator|admin")
+		return &commandError{code: 2, msg: "usage: hiroba admin grant USERNAME member|moderator|admin"}
+	}
+	name, role := words[1], models.Role(words[2])
+	switch role {
+	case models.RoleMember, models.RoleModerator, models.RoleAdmin:
+	default:
+		return &commandError{code: 2, msg: fmt.Sprintf("unknown role %q: want member, moderator or admin", role)}
 	}
 	store, db, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	if err := store.GrantRole(ctx, words[1], models.Role(words[2])); err != nil {
+	err = store.GrantRole(ctx, name, role)
+	if errors.Is(err, models.ErrNotFound) {
+		// Accounts are made by signing in; there is no other way to make one.
+		return &commandError{code: 1, msg: fmt.Sprintf("no user named %q has signed in to this forum yet.\n"+
+			"A user exists once they have signed in. Ask %s to sign in once, then run this again;\n"+
+			"or, to make them an admin when they first sign in, add their verified email to HIROBA_ADMIN_EMAILS.\n"+
+			"(If they have signed in, check that -database or HIROBA_DATABASE_URL names this forum's database.)", name, name)}
+	}
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s is now %s\n", words[1], words[2])
+	fmt.Fprintf(out, "%s is now %s\n", name, role)
 	return nil
 }

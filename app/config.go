@@ -5,6 +5,7 @@ package app
 import (
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -68,7 +69,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return def
 	}
 	c := Config{
-		Addr:             env("HIROBA_ADDR", "127.0.0.1:8080"),
+		Addr:             env("HIROBA_ADDR", defaultAddr),
 		BaseURL:          env("HIROBA_BASE_URL", ""),
 		DatabaseURL:      env("HIROBA_DATABASE_URL", ""),
 		SessionSecret:    env("HIROBA_SESSION_SECRET", ""),
@@ -104,9 +105,8 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		}
 	}
 	fs := flag.NewFlagSet("hiroba", flag.ContinueOnError)
-	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (HIROBA_ADDR)")
-	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the site (HIROBA_BASE_URL)")
-	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "database URL (HIROBA_DATABASE_URL)")
+	fs.SetOutput(io.Discard) // the caller says what went wrong, and where
+	serverFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -118,6 +118,18 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return Config{}, fmt.Errorf("app: HIROBA_BASE_URL: %w", err)
 	}
 	return c, nil
+}
+
+// defaultAddr is where the forum listens unless told otherwise: only this
+// machine.
+const defaultAddr = "127.0.0.1:8080"
+
+// serverFlags defines the flags every command reads into c, each defaulting
+// to what c holds.
+func serverFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (HIROBA_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the site (HIROBA_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "database: sqlite:PATH or postgres://… (HIROBA_DATABASE_URL; default SQLite in data/hiroba.db)")
 }
 
 // Loopback reports whether the address only accepts connections from this

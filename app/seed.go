@@ -17,6 +17,20 @@ import (
 // the server's and goes to LoadConfig.
 var seedFlagNames = map[string]bool{"threads": true, "replies": true, "seed": true}
 
+// seedOptions are the seed command's own flags.
+type seedOptions struct {
+	threads int
+	replies float64
+	seed    int64
+}
+
+// define adds the seed command's flags to fs, for parsing and for help.
+func (o *seedOptions) define(fs *flag.FlagSet) {
+	fs.IntVar(&o.threads, "threads", 1000, "threads to write")
+	fs.Float64Var(&o.replies, "replies", 5, "average replies per thread")
+	fs.Int64Var(&o.seed, "seed", 1, "random seed: the same seed writes the same forum")
+}
+
 // seedFlags takes the seed command's own flags out of a command line, so the
 // rest (-database, …) is read as for every other command.
 func seedFlags(cmd string, args []string) (own, rest []string) {
@@ -58,15 +72,14 @@ const seedBatchPosts = 2000
 // threads; times are counted back from today.
 func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("hiroba seed", flag.ContinueOnError)
-	fs.SetOutput(out)
-	threads := fs.Int("threads", 1000, "threads to write")
-	replies := fs.Float64("replies", 5, "average replies per thread")
-	seedValue := fs.Int64("seed", 1, "random seed: the same seed writes the same forum")
+	fs.SetOutput(io.Discard) // Main says what went wrong
+	var opts seedOptions
+	opts.define(fs)
 	if err := fs.Parse(args); err != nil {
-		return err
+		return &commandError{code: 2, msg: err.Error() + "\nRun 'hiroba seed -h' for what it takes."}
 	}
-	if *threads < 0 || *replies < 0 {
-		return fmt.Errorf("seed: --threads and --replies must not be negative")
+	if opts.threads < 0 || opts.replies < 0 {
+		return &commandError{code: 2, msg: "--threads and --replies must not be negative"}
 	}
 
 	db, dialect, err := database.Open(cfg.DatabaseURL)
@@ -87,7 +100,7 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	}
 
 	start := time.Now()
-	gen := seed.New(*seedValue, seed.Options{Threads: *threads, Replies: *replies})
+	gen := seed.New(opts.seed, seed.Options{Threads: opts.threads, Replies: opts.replies})
 	users, err := store.ImportUsers(ctx, gen.Users())
 	if err != nil {
 		return err
@@ -125,7 +138,7 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		}
 	}()
 
-	total, done := gen.TotalPosts(), 0
+	total, done, solved, votes := gen.TotalPosts(), 0, 0, 0
 	lastLine := time.Time{}
 	for batch := range batches {
 		if _, err := store.ImportThreads(ctx, batch); err != nil {
@@ -133,6 +146,12 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		}
 		for _, th := range batch {
 			done += len(th.Posts)
+			if th.Solution > 0 {
+				solved++
+			}
+			for _, p := range th.Posts {
+				votes += len(p.HelpfulBy)
+			}
 		}
 		if time.Since(lastLine) >= time.Second || done == total {
 			lastLine = time.Now()
@@ -143,8 +162,8 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		return err
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(out, "seeded %d threads, %d posts, %d users into %s in %.1fs (%.0f posts/s)\n",
-		*threads, total, len(users), dialect, elapsed.Seconds(), float64(total)/elapsed.Seconds())
+	fmt.Fprintf(out, "seeded %d threads (%d solved), %d posts, %d helpful votes, %d users into %s in %.1fs (%.0f posts/s)\n",
+		opts.threads, solved, total, votes, len(users), dialect, elapsed.Seconds(), float64(total)/elapsed.Seconds())
 	return nil
 }
 

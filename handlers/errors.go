@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"hiroba/models"
 	"hiroba/views"
@@ -13,9 +14,10 @@ import (
 var errCSRF = fiber.NewError(fiber.StatusForbidden, "csrf")
 
 // ErrorHandler renders every error as a page in the site's layout. The text
-// of an internal error is logged with the request id and never shown.
+// of an internal error is logged with the request id and never shown; the
+// message of a 422 a handler made (fiber.NewError) is for the user, and is.
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
-	status, msgID := fiber.StatusInternalServerError, "error.server"
+	status, msgID, message := fiber.StatusInternalServerError, "error.server", ""
 	var fe *fiber.Error
 	var restricted *models.RestrictedError
 	if msg, refused := markupRefusal(h.catalog.In(language(c)), err); refused {
@@ -45,6 +47,8 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 			msgID = "error.too_large"
 		case fe.Code == fiber.StatusServiceUnavailable:
 			msgID = "error.unavailable"
+		case fe.Code == fiber.StatusUnprocessableEntity && fe.Message != utils.StatusMessage(fe.Code):
+			msgID, message = "error.bad_request", fe.Message
 		case fe.Code >= 400 && fe.Code < 500:
 			msgID = "error.bad_request"
 		}
@@ -62,9 +66,14 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
 	}
 	b := h.baseTitled(c, msgID)
-	if rerr := h.render(c, status, views.Error, views.ErrorData{Base: b, Status: status, Message: b.T(msgID)}); rerr != nil {
+	if message == "" {
+		message = b.T(msgID)
+	} else {
+		b.Title = message
+	}
+	if rerr := h.render(c, status, views.Error, views.ErrorData{Base: b, Status: status, Message: message}); rerr != nil {
 		h.log.Error("render error page", slog.Any("error", rerr))
-		return c.Status(status).SendString(b.T(msgID))
+		return c.Status(status).SendString(message)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 		return err
 	}
 	in := models.FlagInput{PostID: id, Reason: models.FlagReason(c.FormValue("reason")), Note: utils.CopyString(c.FormValue("note"))}
-	hidden, err := h.store.FlagPost(c.UserContext(), user, in)
+	post, hidden, err := h.store.FlagPost(c.UserContext(), user, in)
 	if models.IsInvalid(err) {
 		return h.renderFlag(c, fiber.StatusUnprocessableEntity, views.FlagData{
 			Post: models.Post{ID: id}, Reason: string(in.Reason), Note: in.Note,
@@ -87,17 +88,27 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 	default:
 		h.flash(c, "flash.flagged")
 	}
-	return h.redirectToPost(c, models.Post{ID: id})
+	return h.redirectToPost(c, post)
 }
 
 // showReview lists what waits for a moderator.
 func (h *Handler) showReview(c *fiber.Ctx) error {
+	return h.renderReview(c, fiber.StatusOK, views.ReviewForm{})
+}
+
+// renderReview shows the queue; a refused decision comes back beside its
+// post, with the reason as typed. A post no longer in the queue has no form
+// to come back to.
+func (h *Handler) renderReview(c *fiber.Ctx, status int, form views.ReviewForm) error {
 	items, err := h.store.ReviewQueue(c.UserContext(), 100)
 	if err != nil {
 		return err
 	}
+	if form.PostID != 0 && !slices.ContainsFunc(items, func(it models.ReviewItem) bool { return it.Post.ID == form.PostID }) {
+		return fiber.ErrNotFound
+	}
 	b := h.baseTitled(c, "review.title")
-	return h.render(c, fiber.StatusOK, views.Review, views.ReviewData{Base: b, Items: items})
+	return h.render(c, status, views.Review, views.ReviewData{Base: b, Items: items, Form: form})
 }
 
 // reviewPost applies a moderator's decision to a queued post.
@@ -106,23 +117,49 @@ func (h *Handler) reviewPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	form := views.ReviewForm{PostID: id, Reason: utils.CopyString(c.FormValue("reason"))}
 	decision := models.ReviewDecision(c.FormValue("decision"))
-	if err := h.store.Review(c.UserContext(), user, id, decision, utils.CopyString(c.FormValue("reason"))); err != nil {
+	if !decision.Valid() {
+		form.Error = h.catalog.In(language(c)).T("review.invalid_decision")
+		return h.renderReview(c, fiber.StatusUnprocessableEntity, form)
+	}
+	if err := h.store.Review(c.UserContext(), user, id, decision, form.Reason); err != nil {
 		return err
 	}
 	h.flash(c, "flash.reviewed")
 	return c.Redirect("/review", fiber.StatusSeeOther)
 }
 
-// moderateThread hides, closes, pins or moves a thread.
+// moderateThread hides, closes, pins or moves a thread. A form the forum
+// cannot act on comes back on the thread's page, with the reason as typed.
 func (h *Handler) moderateThread(c *fiber.Ctx) error {
 	user, id, err := actorAndID(c)
 	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
 	catID, _ := strconv.ParseInt(c.FormValue("category"), 10, 64)
 	action := models.ThreadAction(c.FormValue("action"))
-	if err := h.store.ModerateThread(c.UserContext(), user, id, action, catID, utils.CopyString(c.FormValue("reason"))); err != nil {
+	form := views.ModForm{Reason: utils.CopyString(c.FormValue("reason"))}
+	t := h.catalog.In(language(c))
+	switch {
+	case !action.Valid():
+		form.Errors = map[string]string{"action": t.T("mod.invalid_action")}
+	case action == models.ThreadMove:
+		if _, err := h.store.CategoryByID(ctx, catID); errors.Is(err, models.ErrNotFound) {
+			form.Errors = map[string]string{"category": t.T("mod.invalid_category")}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(form.Errors) > 0 {
+		view, err := h.store.ThreadPage(ctx, &user, id, 1)
+		if err != nil {
+			return err
+		}
+		return h.renderThreadWith(c, fiber.StatusUnprocessableEntity, views.ThreadData{View: view, Mod: form})
+	}
+	if err := h.store.ModerateThread(ctx, user, id, action, catID, form.Reason); err != nil {
 		return err
 	}
 	return c.Redirect("/t/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
@@ -135,10 +172,11 @@ func (h *Handler) hidePost(c *fiber.Ctx) error {
 		return err
 	}
 	hide := strings.HasSuffix(c.Path(), "/hide")
-	if err := h.store.SetPostHidden(c.UserContext(), user, id, hide, utils.CopyString(c.FormValue("reason"))); err != nil {
+	post, err := h.store.SetPostHidden(c.UserContext(), user, id, hide, utils.CopyString(c.FormValue("reason")))
+	if err != nil {
 		return err
 	}
-	return h.redirectToPost(c, models.Post{ID: id})
+	return h.redirectToPost(c, post)
 }
 
 // showModerateUser offers the actions a moderator may take on a user.
@@ -163,9 +201,16 @@ func (h *Handler) renderModerateUser(c *fiber.Ctx, status int, data views.ModUse
 func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	user, _ := requireUser(c)
 	form := views.ModUserData{Days: strings.TrimSpace(c.FormValue("days")), Reason: utils.CopyString(c.FormValue("reason"))}
+	t := h.catalog.In(language(c))
 	days, err := strconv.Atoi(form.Days)
 	if err != nil || days < 1 || days > 3650 {
-		form.Error = h.catalog.In(language(c)).T("moduser.bad_days")
+		form.Error = t.T("moduser.bad_days")
+	}
+	action := models.UserAction(c.FormValue("action"))
+	if !action.Valid() {
+		form.ActionError = t.T("moduser.invalid_action")
+	}
+	if form.Error != "" || form.ActionError != "" {
 		return h.renderModerateUser(c, fiber.StatusUnprocessableEntity, form)
 	}
 	name, err := urlParam(c, "username")
@@ -176,7 +221,6 @@ func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	action := models.UserAction(c.FormValue("action"))
 	if err := h.store.ModerateUser(c.UserContext(), user, target.ID, action, time.Now().AddDate(0, 0, days), form.Reason); err != nil {
 		return err
 	}
@@ -213,12 +257,17 @@ func (h *Handler) addWord(c *fiber.Ctx) error {
 	user, _ := requireUser(c)
 	form := views.WordForm{Pattern: strings.TrimSpace(utils.CopyString(c.FormValue("pattern"))), Kind: c.FormValue("kind"), Action: c.FormValue("action")}
 	w := models.WatchedWord{Pattern: form.Pattern, Kind: form.Kind, Action: models.WatchAction(form.Action)}
-	if err := h.store.AddWatchedWord(c.UserContext(), user, w); err != nil {
-		if models.IsInvalid(err) {
-			form.Error = h.catalog.In(language(c)).T("words.invalid")
-			return h.renderWords(c, fiber.StatusUnprocessableEntity, form)
-		}
+	err := h.store.AddWatchedWord(c.UserContext(), user, w)
+	switch {
+	case models.IsInvalid(err):
+		form.Error = h.catalog.In(language(c)).T("words.invalid")
+	case errors.Is(err, models.ErrConflict):
+		form.Error = h.catalog.In(language(c)).T("words.duplicate")
+	case err != nil:
 		return err
+	}
+	if form.Error != "" {
+		return h.renderWords(c, fiber.StatusUnprocessableEntity, form)
 	}
 	return c.Redirect("/admin/words", fiber.StatusSeeOther)
 }

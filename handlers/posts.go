@@ -49,24 +49,14 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 	if post.Status == models.StatusHeld {
 		h.flash(c, "flash.held")
 	}
-	view, err := h.store.ThreadPage(c.UserContext(), user, post.ThreadID, models.PageOfPosition(post.Position))
-	if err != nil {
-		return err
-	}
-	return c.Redirect(views.PostPath(view.Thread.ID, view.Thread.Slug, post.Position, post.ID), fiber.StatusSeeOther)
+	return c.Redirect(views.PostPath(post.Thread.ID, post.Thread.Slug, post.Position, post.ID), fiber.StatusSeeOther)
 }
 
 // rerenderThread shows the thread's last page with the reply form refilled.
 func (h *Handler) rerenderThread(c *fiber.Ctx, id int64, status int, form views.PostForm) error {
-	viewer := currentUser(c)
-	view, err := h.store.ThreadPage(c.UserContext(), viewer, id, 1)
+	view, err := h.store.ThreadPage(c.UserContext(), currentUser(c), id, models.LastPage)
 	if err != nil {
 		return err
-	}
-	if last := view.TotalPages(); last > 1 {
-		if view, err = h.store.ThreadPage(c.UserContext(), viewer, id, last); err != nil {
-			return err
-		}
 	}
 	return h.renderThread(c, status, view, form)
 }

@@ -61,6 +61,7 @@ func (h *Handler) showList(c *fiber.Ctx, cat *models.Category) error {
 		return err
 	}
 	f := listFilter(c)
+	f.Pins = true
 	base, title := "/", ""
 	if cat != nil {
 		f.CategoryID, base, title = cat.ID, "/c/"+cat.Slug, cat.Name(language(c))
@@ -106,8 +107,14 @@ func (h *Handler) showThread(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderThread(c *fiber.Ctx, status int, view models.ThreadView, reply views.PostForm) error {
+	return h.renderThreadWith(c, status, views.ThreadData{View: view, Reply: reply})
+}
+
+// renderThreadWith shows a thread page with the forms on it as given.
+func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadData) error {
 	ctx := c.UserContext()
-	data := views.ThreadData{Base: h.base(c, view.Thread.Title), View: view, Reply: reply}
+	view := data.View
+	data.Base = h.base(c, view.Thread.Title)
 	var err error
 	if data.Solution, err = h.store.SolutionPost(ctx, view.Thread); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,10 +53,11 @@ func (h *Handler) toggleHelpful(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := h.store.ToggleHelpful(c.UserContext(), user, postID); err != nil {
+	post, _, err := h.store.ToggleHelpful(c.UserContext(), user, postID)
+	if err != nil {
 		return err
 	}
-	return h.redirectToPost(c, models.Post{ID: postID})
+	return h.redirectToPost(c, post)
 }
 
 // actorAndID is the signed-in user acting and the id in the route, the
@@ -74,20 +74,13 @@ func actorAndID(c *fiber.Ctx) (models.User, int64, error) {
 	return user, int64(id), nil
 }
 
-// redirectToPost goes back to a post after an action on it. A post the
-// action took out of the viewer's sight (a flag that hid it) sends them to
-// its thread instead.
+// redirectToPost goes back to a post after an action on it, from the post
+// and thread the action returned. A post the action took out of the
+// viewer's sight (a flag that hid it) sends them to its thread instead.
 func (h *Handler) redirectToPost(c *fiber.Ctx, p models.Post) error {
 	th := p.Thread
-	if th.ID == 0 {
-		full, err := h.store.PostByID(c.UserContext(), currentUser(c), p.ID)
-		if errors.Is(err, models.ErrNotFound) && p.ThreadID != 0 {
-			return c.Redirect("/t/"+strconv.FormatInt(p.ThreadID, 10), fiber.StatusSeeOther)
-		}
-		if err != nil {
-			return err
-		}
-		p, th = full, full.Thread
+	if !currentUser(c).CanRead(p, th) {
+		return c.Redirect(views.ThreadPath(th.ID, th.Slug), fiber.StatusSeeOther)
 	}
 	return c.Redirect(views.PostPath(th.ID, th.Slug, p.Position, p.ID), fiber.StatusSeeOther)
 }

@@ -19,22 +19,24 @@ type FlagInput struct {
 
 // FlagPost records a user's report. Each user flags a post once; new
 // accounts may not flag. When distinct flaggers reach the threshold, or a
-// moderator flags, the post is hidden pending review. hidden reports that.
-func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden bool, err error) {
+// moderator flags, the post is hidden pending review. hidden reports that;
+// post is the post as it now is, with its thread, also when the user had
+// flagged it already (ErrConflict).
+func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (post Post, hidden bool, err error) {
 	switch in.Reason {
 	case FlagSpam, FlagInappropriate, FlagOffTopic, FlagOther:
 	default:
-		return false, fmt.Errorf("models: flag reason %q: %w", in.Reason, errInvalid)
+		return Post{}, false, fmt.Errorf("models: flag reason %q: %w", in.Reason, errInvalid)
 	}
 	if !storable(in.Note) {
-		return false, fmt.Errorf("models: flag note: %w", errInvalid)
+		return Post{}, false, fmt.Errorf("models: flag note: %w", errInvalid)
 	}
 	if err := user.MayAct(time.Now()); err != nil {
-		return false, err
+		return Post{}, false, err
 	}
 	rules, err := s.Rules(ctx)
 	if err != nil {
-		return false, err
+		return Post{}, false, err
 	}
 	err = s.Tx(ctx, func(tx *Store) error {
 		newcomer, err := tx.isNewAccount(user, rules, time.Now().UTC())
@@ -44,8 +46,7 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden b
 		if newcomer && !user.CanModerate() {
 			return ErrForbidden
 		}
-		post, err := tx.readablePost(user, in.PostID)
-		if err != nil {
+		if post, err = tx.readablePost(user, in.PostID); err != nil {
 			return err
 		}
 		if post.UserID == user.ID {
@@ -65,15 +66,19 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (hidden b
 			return err
 		}
 		if post.HiddenAt == nil && (user.CanModerate() || int(open) >= rules.FlagThreshold) {
-			hidden = true
-			return tx.db.Model(&Post{}).Where("id = ?", in.PostID).Update("hidden_at", time.Now().UTC()).Error
+			now := time.Now().UTC()
+			hidden, post.HiddenAt = true, &now
+			return tx.db.Model(&Post{}).Where("id = ?", in.PostID).Update("hidden_at", now).Error
 		}
 		return nil
 	})
-	if err != nil {
-		return false, fmt.Errorf("models: flag post %d: %w", in.PostID, notFoundErr(err))
+	if errors.Is(err, ErrConflict) {
+		return post, false, fmt.Errorf("models: flag post %d: %w", in.PostID, err)
 	}
-	return hidden, nil
+	if err != nil {
+		return Post{}, false, fmt.Errorf("models: flag post %d: %w", in.PostID, notFoundErr(err))
+	}
+	return post, hidden, nil
 }
 
 // ReviewItem is one post waiting for a moderator, with what put it there.
@@ -142,14 +147,17 @@ const (
 	suspendOnReject                       = 7 * 24 * time.Hour // how long delete-and-suspend lasts
 )
 
+// Valid reports whether the decision is one the review queue offers.
+func (d ReviewDecision) Valid() bool {
+	return d == ReviewApprove || d == ReviewReject || d == ReviewDeleteAndSuspend
+}
+
 // Review applies a decision to a post in the queue and logs it.
 func (s *Store) Review(ctx context.Context, actor User, postID int64, decision ReviewDecision, reason string) error {
 	if err := actor.mayModerate(); err != nil {
 		return err
 	}
-	switch decision {
-	case ReviewApprove, ReviewReject, ReviewDeleteAndSuspend:
-	default:
+	if !decision.Valid() {
 		return fmt.Errorf("models: review decision %q: %w", decision, errInvalid)
 	}
 	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {

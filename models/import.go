@@ -19,6 +19,9 @@ type ImportedThread struct {
 	CategoryID int64
 	Title      string
 	Posts      []ImportedPost
+	// Solution is the position (2 or more) of the reply the asker
+	// accepted, solved at that reply's time; 0 when unsolved.
+	Solution int
 }
 
 // ImportedPost is one post of an imported thread. Body is markdown, rendered
@@ -27,6 +30,7 @@ type ImportedPost struct {
 	UserID    int64
 	Body      string
 	CreatedAt time.Time
+	HelpfulBy []int64 // the users who found it helpful, never its author
 }
 
 // importRows is how many rows one INSERT carries. At a dozen or so columns a
@@ -99,10 +103,11 @@ func (s *Store) ImportUsers(ctx context.Context, users []User) ([]User, error) {
 }
 
 // ImportThreads stores threads with all their posts in one transaction. Every
-// row is what CreateThread and CreateReply would have left: HTML rendered by
-// the same pipeline, positions 1..n, the thread's counters and last activity,
-// and each category's thread count. Rows are written through the Thread and
-// Post structs, so whatever their hooks maintain stays maintained.
+// row is what CreateThread, CreateReply, ToggleHelpful and MarkSolution
+// would have left: HTML rendered by the same pipeline, positions 1..n, the
+// thread's counters, solution and last activity, helpful votes and their
+// counts, and each category's thread count. Rows are written through the
+// Thread and Post structs, so whatever their hooks maintain stays maintained.
 func (s *Store) ImportThreads(ctx context.Context, batch []ImportedThread) ([]Thread, error) {
 	if len(batch) == 0 {
 		return nil, nil
@@ -129,6 +134,9 @@ func (s *Store) ImportThreads(ctx context.Context, batch []ImportedThread) ([]Th
 			LastPostedAt: last.CreatedAt.UTC(), LastPosterID: last.UserID,
 			CreatedAt: first.CreatedAt.UTC(), UpdatedAt: last.CreatedAt.UTC(),
 		}
+		for _, p := range in.Posts {
+			threads[i].HelpfulCount += len(p.HelpfulBy)
+		}
 		perCategory[in.CategoryID]++
 	}
 	err = s.Tx(ctx, func(tx *Store) error {
@@ -145,17 +153,36 @@ func (s *Store) ImportThreads(ctx context.Context, batch []ImportedThread) ([]Th
 				posts = append(posts, Post{
 					ThreadID: threads[i].ID, UserID: p.UserID, Position: j + 1,
 					Source: p.Body, HTML: html[len(posts)], CreatedAt: at, UpdatedAt: at,
-					Status: StatusPublished,
+					Status: StatusPublished, HelpfulCount: len(p.HelpfulBy),
 				})
 			}
 		}
 		if err := tx.db.Omit("User", "Thread").CreateInBatches(&posts, s.importRows()).Error; err != nil {
 			return err
 		}
+		var votes []PostVote
 		first := 0
 		for i, in := range batch {
 			threads[i].FirstPostID, threads[i].FirstPostStatus = posts[first].ID, StatusPublished
+			for j, p := range in.Posts {
+				for _, voter := range p.HelpfulBy {
+					votes = append(votes, PostVote{PostID: posts[first+j].ID, UserID: voter, CreatedAt: p.CreatedAt.UTC()})
+				}
+			}
+			if in.Solution > 0 {
+				solution := posts[first+in.Solution-1]
+				threads[i].SolutionPostID, threads[i].SolvedAt = &solution.ID, &solution.CreatedAt
+				if err := tx.db.Model(&Thread{}).Where("id = ?", threads[i].ID).
+					UpdateColumns(map[string]any{"solution_post_id": solution.ID, "solved_at": solution.CreatedAt}).Error; err != nil {
+					return err
+				}
+			}
 			first += len(in.Posts)
+		}
+		if len(votes) > 0 {
+			if err := tx.db.CreateInBatches(&votes, s.importRows()).Error; err != nil {
+				return err
+			}
 		}
 		for id, n := range perCategory {
 			res := tx.db.Exec(`UPDATE categories SET thread_count = thread_count + ? WHERE id = ?`, n, id)
@@ -181,9 +208,19 @@ func (in ImportedThread) check() error {
 	case len(in.Posts) == 0:
 		return errors.New("no posts")
 	}
+	if in.Solution != 0 && (in.Solution < 2 || in.Solution > len(in.Posts)) {
+		return fmt.Errorf("solution at %d: want a reply, 2 to %d", in.Solution, len(in.Posts))
+	}
 	for j, p := range in.Posts {
 		if p.CreatedAt.IsZero() || p.UserID == 0 {
 			return fmt.Errorf("post %d has no time or no author", j+1)
+		}
+		voted := map[int64]bool{p.UserID: true}
+		for _, v := range p.HelpfulBy {
+			if voted[v] || v == 0 {
+				return fmt.Errorf("post %d: helpful votes must come from distinct users other than its author", j+1)
+			}
+			voted[v] = true
 		}
 		// Positions follow the order of writing, and the thread's last
 		// activity is its last post's: an import out of order would break both.

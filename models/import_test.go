@@ -10,8 +10,9 @@ import (
 )
 
 // An imported thread must be indistinguishable from the same thread written
-// through CreateThread and CreateReply: same HTML, positions, counters, last
-// activity and category count, and found by search.
+// through CreateThread, CreateReply, ToggleHelpful and MarkSolution: same
+// HTML, positions, counters, votes, solution, last activity and category
+// count, and found by search.
 func TestImportMatchesWritingThroughTheForum(t *testing.T) {
 	eachDialect(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
@@ -34,17 +35,33 @@ func TestImportMatchesWritingThroughTheForum(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var answer models.Post
 		for i := 1; i < len(bodies); i++ {
-			if _, err := s.CreateReply(ctx, models.NewReply{ThreadID: written.ID, UserID: authors[i], Body: bodies[i]}); err != nil {
+			p, err := s.CreateReply(ctx, models.NewReply{ThreadID: written.ID, UserID: authors[i], Body: bodies[i]})
+			if err != nil {
 				t.Fatal(err)
 			}
+			if i == 1 {
+				answer = p
+			}
+		}
+		// Ken found the question useful; Hana, the answer, which she accepted.
+		if _, _, err := s.ToggleHelpful(ctx, ken, written.FirstPostID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.ToggleHelpful(ctx, hana, answer.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.MarkSolution(ctx, hana, written.ID, answer.ID); err != nil {
+			t.Fatal(err)
 		}
 
 		start := time.Date(2025, 5, 1, 9, 30, 0, 0, time.UTC)
-		in := models.ImportedThread{CategoryID: billing.ID, Title: "Charged twice this month"}
+		in := models.ImportedThread{CategoryID: billing.ID, Title: "Charged twice this month", Solution: 2}
 		for i, body := range bodies {
 			in.Posts = append(in.Posts, models.ImportedPost{UserID: authors[i], Body: body, CreatedAt: start.Add(time.Duration(i) * time.Hour)})
 		}
+		in.Posts[0].HelpfulBy, in.Posts[1].HelpfulBy = []int64{ken.ID}, []int64{hana.ID}
 		lonely := models.ImportedThread{CategoryID: billing.ID, Title: "返金について", Posts: []models.ImportedPost{
 			{UserID: ken.ID, Body: "年額プランの**返金**はできますか？", CreatedAt: start.Add(-time.Hour)},
 		}}
@@ -66,7 +83,8 @@ func TestImportMatchesWritingThroughTheForum(t *testing.T) {
 		}
 		wt, gt := want.Thread, got.Thread
 		if gt.PostCount != wt.PostCount || gt.ReplyCount != wt.ReplyCount || gt.LastPosterID != wt.LastPosterID ||
-			gt.UserID != wt.UserID || gt.Slug != wt.Slug || gt.Category.Slug != "billing" || gt.User.Username != "hana_sato" {
+			gt.UserID != wt.UserID || gt.Slug != wt.Slug || gt.Category.Slug != "billing" || gt.User.Username != "hana_sato" ||
+			gt.HelpfulCount != wt.HelpfulCount || gt.HelpfulCount != 2 || gt.SolvedAt == nil || !gt.SolvedAt.Equal(in.Posts[1].CreatedAt) {
 			t.Errorf("imported thread %+v\nwritten thread %+v", gt, wt)
 		}
 		last := in.Posts[len(in.Posts)-1].CreatedAt
@@ -79,11 +97,20 @@ func TestImportMatchesWritingThroughTheForum(t *testing.T) {
 		for i := range want.Posts {
 			g, w := got.Posts[i], want.Posts[i]
 			if g.Position != i+1 || g.Position != w.Position || g.HTML != w.HTML || g.Source != w.Source ||
-				g.UserID != w.UserID || g.User.Username != w.User.Username || g.Status != w.Status || !g.Public() {
+				g.UserID != w.UserID || g.User.Username != w.User.Username || g.Status != w.Status || !g.Public() ||
+				g.HelpfulCount != w.HelpfulCount || (*gt.SolutionPostID == g.ID) != (*wt.SolutionPostID == w.ID) {
 				t.Errorf("post %d:\nimported %+v\nwritten  %+v", i+1, g, w)
 			}
 			if !g.CreatedAt.Equal(in.Posts[i].CreatedAt) || !g.UpdatedAt.Equal(g.CreatedAt) || g.EditedAt != nil {
 				t.Errorf("post %d times: %v %v %v", i+1, g.CreatedAt, g.UpdatedAt, g.EditedAt)
+			}
+		}
+
+		for _, voter := range []models.User{hana, ken} {
+			wv, _ := s.VotedPosts(ctx, voter.ID, []int64{want.Posts[0].ID, want.Posts[1].ID})
+			gv, _ := s.VotedPosts(ctx, voter.ID, []int64{got.Posts[0].ID, got.Posts[1].ID})
+			if len(gv) != 1 || len(wv) != len(gv) || gv[got.Posts[0].ID] != wv[want.Posts[0].ID] {
+				t.Errorf("%s voted for %v of the imported thread, %v of the written one", voter.Username, gv, wv)
 			}
 		}
 
@@ -158,10 +185,12 @@ func TestImportRefusesBadThreadsWholly(t *testing.T) {
 		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		good := models.ImportedThread{CategoryID: 1, Title: "Fine", Posts: []models.ImportedPost{{UserID: u.ID, Body: "ok", CreatedAt: at}}}
 		for name, bad := range map[string]models.ImportedThread{
-			"no posts":     {CategoryID: 1, Title: "Empty"},
-			"out of order": {CategoryID: 1, Title: "Order", Posts: []models.ImportedPost{{UserID: u.ID, Body: "b", CreatedAt: at}, {UserID: u.ID, Body: "a", CreatedAt: at.Add(-time.Second)}}},
-			"no category":  {CategoryID: 999, Title: "Where", Posts: []models.ImportedPost{{UserID: u.ID, Body: "x", CreatedAt: at}}},
-			"no author":    {CategoryID: 1, Title: "Who", Posts: []models.ImportedPost{{Body: "x", CreatedAt: at}}},
+			"no posts":             {CategoryID: 1, Title: "Empty"},
+			"out of order":         {CategoryID: 1, Title: "Order", Posts: []models.ImportedPost{{UserID: u.ID, Body: "b", CreatedAt: at}, {UserID: u.ID, Body: "a", CreatedAt: at.Add(-time.Second)}}},
+			"no category":          {CategoryID: 999, Title: "Where", Posts: []models.ImportedPost{{UserID: u.ID, Body: "x", CreatedAt: at}}},
+			"no author":            {CategoryID: 1, Title: "Who", Posts: []models.ImportedPost{{Body: "x", CreatedAt: at}}},
+			"question as solution": {CategoryID: 1, Title: "Solved itself", Solution: 1, Posts: []models.ImportedPost{{UserID: u.ID, Body: "x", CreatedAt: at}}},
+			"own vote":             {CategoryID: 1, Title: "Vain", Posts: []models.ImportedPost{{UserID: u.ID, Body: "x", CreatedAt: at, HelpfulBy: []int64{u.ID}}}},
 		} {
 			if _, err := s.ImportThreads(ctx, []models.ImportedThread{good, bad}); err == nil {
 				t.Errorf("%s: imported", name)
@@ -234,6 +263,12 @@ func TestImportGeneratedBatch(t *testing.T) {
 				}
 				if p.Source != gen[i].Posts[j].Body || p.UserID != ids[gen[i].Posts[j].Author] {
 					t.Fatalf("thread %d post %d is not the one generated", i, j+1)
+				}
+				if p.HelpfulCount != len(gen[i].Posts[j].HelpfulBy) {
+					t.Errorf("thread %d post %d: %d helpful, generated %d", i, j+1, p.HelpfulCount, len(gen[i].Posts[j].HelpfulBy))
+				}
+				if accepted := view.Thread.SolutionPostID != nil && *view.Thread.SolutionPostID == p.ID; accepted != (j > 0 && j == gen[i].Solution) {
+					t.Errorf("thread %d post %d: accepted %v, generated solution %d", i, j+1, accepted, gen[i].Solution)
 				}
 			}
 		}

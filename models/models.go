@@ -121,7 +121,8 @@ type Thread struct {
 	HelpfulCount   int
 	HiddenAt       *time.Time // hidden by a moderator, or held with its question
 	ClosedAt       *time.Time // no more replies
-	PinnedAt       *time.Time // listed first
+	PinnedAt       *time.Time // listed first in its category
+	PinnedGlobally bool       // and on the home page
 	// FirstPostID is set by CreateThread for the caller; it is not stored.
 	FirstPostID     int64      `gorm:"-"`
 	FirstPostStatus PostStatus `gorm:"-"`

@@ -55,24 +55,41 @@ type ThreadAction string
 
 // The thread actions.
 const (
-	ThreadHide   ThreadAction = "hide"
-	ThreadUnhide ThreadAction = "unhide"
-	ThreadClose  ThreadAction = "close"
-	ThreadReopen ThreadAction = "reopen"
-	ThreadPin    ThreadAction = "pin"
-	ThreadUnpin  ThreadAction = "unpin"
-	ThreadMove   ThreadAction = "move"
+	ThreadHide    ThreadAction = "hide"
+	ThreadUnhide  ThreadAction = "unhide"
+	ThreadClose   ThreadAction = "close"
+	ThreadReopen  ThreadAction = "reopen"
+	ThreadPin     ThreadAction = "pin"      // first in its category
+	ThreadPinSite ThreadAction = "pin_site" // first in its category and on the home page
+	ThreadUnpin   ThreadAction = "unpin"
+	ThreadMove    ThreadAction = "move"
 )
 
-// threadColumns says which column each thread action sets (to now) or
-// clears; a move is the one action with more to it.
-var threadColumns = map[ThreadAction]struct {
-	column string
-	set    bool
-}{
-	ThreadHide: {"hidden_at", true}, ThreadUnhide: {"hidden_at", false},
-	ThreadClose: {"closed_at", true}, ThreadReopen: {"closed_at", false},
-	ThreadPin: {"pinned_at", true}, ThreadUnpin: {"pinned_at", false},
+// threadChange is what each thread action sets on the row at a moment; a
+// move is the one action with more to it, and has none.
+func threadChange(action ThreadAction, now time.Time) map[string]any {
+	switch action {
+	case ThreadHide:
+		return map[string]any{"hidden_at": now}
+	case ThreadUnhide:
+		return map[string]any{"hidden_at": nil}
+	case ThreadClose:
+		return map[string]any{"closed_at": now}
+	case ThreadReopen:
+		return map[string]any{"closed_at": nil}
+	case ThreadPin:
+		return map[string]any{"pinned_at": now, "pinned_globally": false}
+	case ThreadPinSite:
+		return map[string]any{"pinned_at": now, "pinned_globally": true}
+	case ThreadUnpin:
+		return map[string]any{"pinned_at": nil, "pinned_globally": false}
+	}
+	return nil
+}
+
+// Valid reports whether the action is one a moderator can take.
+func (a ThreadAction) Valid() bool {
+	return a == ThreadMove || threadChange(a, time.Time{}) != nil
 }
 
 // ModerateThread applies a moderator action to a thread and logs it.
@@ -81,8 +98,7 @@ func (s *Store) ModerateThread(ctx context.Context, actor User, threadID int64, 
 	if err := actor.mayModerate(); err != nil {
 		return err
 	}
-	col, known := threadColumns[action]
-	if !known && action != ThreadMove {
+	if !action.Valid() {
 		return fmt.Errorf("models: thread action %q: %w", action, errInvalid)
 	}
 	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
@@ -97,14 +113,8 @@ func (s *Store) ModerateThread(ctx context.Context, actor User, threadID int64, 
 			if err := tx.retitle(&th, "", categoryID); err != nil {
 				return logEntry{}, err
 			}
-		} else {
-			var at any
-			if col.set {
-				at = time.Now().UTC()
-			}
-			if err := tx.db.Model(&Thread{}).Where("id = ?", threadID).Update(col.column, at).Error; err != nil {
-				return logEntry{}, err
-			}
+		} else if err := tx.db.Model(&Thread{}).Where("id = ?", threadID).Updates(threadChange(action, time.Now().UTC())).Error; err != nil {
+			return logEntry{}, err
 		}
 		return logEntry{"thread." + string(action), "thread", threadID, reason}, nil
 	})
@@ -114,27 +124,30 @@ func (s *Store) ModerateThread(ctx context.Context, actor User, threadID int64, 
 	return nil
 }
 
-// SetPostHidden hides a post pending review, or shows it again.
-func (s *Store) SetPostHidden(ctx context.Context, actor User, postID int64, hidden bool, reason string) error {
+// SetPostHidden hides a post pending review, or shows it again. It returns
+// the post as it now is, with its thread, for the page to go back to.
+func (s *Store) SetPostHidden(ctx context.Context, actor User, postID int64, hidden bool, reason string) (Post, error) {
 	if err := actor.mayModerate(); err != nil {
-		return err
+		return Post{}, err
 	}
+	var post Post
 	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
+		if err := tx.db.Joins("Thread").Where("posts.id = ?", postID).Take(&post).Error; err != nil {
+			return logEntry{}, err
+		}
 		var at any
 		action := "post.unhide"
+		post.HiddenAt = nil
 		if hidden {
-			at, action = time.Now().UTC(), "post.hide"
+			now := time.Now().UTC()
+			at, action, post.HiddenAt = now, "post.hide", &now
 		}
-		res := tx.db.Model(&Post{}).Where("id = ?", postID).Update("hidden_at", at)
-		if res.Error == nil && res.RowsAffected == 0 {
-			return logEntry{}, ErrNotFound
-		}
-		return logEntry{action, "post", postID, reason}, res.Error
+		return logEntry{action, "post", postID, reason}, tx.db.Model(&Post{}).Where("id = ?", postID).Update("hidden_at", at).Error
 	})
 	if err != nil {
-		return fmt.Errorf("models: hide post %d: %w", postID, err)
+		return Post{}, fmt.Errorf("models: hide post %d: %w", postID, notFoundErr(err))
 	}
-	return nil
+	return post, nil
 }
 
 // UserAction is something a moderator does to a user.
@@ -152,11 +165,23 @@ const (
 	UserRevokeAll UserAction = "revoke_roles"
 )
 
+// Valid reports whether the action is one a moderator or admin can take.
+func (a UserAction) Valid() bool {
+	switch a {
+	case UserSilence, UserSuspend, UserRestore, UserPurge, UserUnpurge, UserGrantMod, UserGrantAdm, UserRevokeAll:
+		return true
+	}
+	return false
+}
+
 // ModerateUser applies a moderator action to a user for a period and logs
 // it. The reason is shown to the user.
 func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, action UserAction, until time.Time, reason string) error {
 	if err := actor.mayModerate(); err != nil {
 		return err
+	}
+	if !action.Valid() {
+		return fmt.Errorf("models: user action %q: %w", action, errInvalid)
 	}
 	roles := map[UserAction]Role{UserGrantMod: RoleModerator, UserGrantAdm: RoleAdmin, UserRevokeAll: RoleMember}
 	role, grants := roles[action]

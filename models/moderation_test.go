@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hiroba/models"
+	"hiroba/models/modeltest"
 )
 
 // strict applies the forum's default rules, which the other tests relax.
@@ -135,7 +136,7 @@ func TestFlagsHideAndReviewDecides(t *testing.T) {
 		th, _ := s.CreateThread(ctx, models.NewThread{UserID: author.ID, CategoryID: 6, Title: "Buy followers cheap", Body: "cheap followers at example"})
 		first, _ := s.ThreadPage(ctx, staff, th.ID, 1)
 		postID := first.Posts[0].ID
-		if _, err := s.FlagPost(ctx, author, models.FlagInput{PostID: postID, Reason: models.FlagSpam}); !errors.Is(err, models.ErrForbidden) {
+		if _, _, err := s.FlagPost(ctx, author, models.FlagInput{PostID: postID, Reason: models.FlagSpam}); !errors.Is(err, models.ErrForbidden) {
 			t.Errorf("own post flagged: %v", err)
 		}
 		var flaggers []models.User
@@ -143,19 +144,23 @@ func TestFlagsHideAndReviewDecides(t *testing.T) {
 			flaggers = append(flaggers, signIn(t, s, string(rune('a'+i)), name))
 		}
 		for i, f := range flaggers {
-			hidden, err := s.FlagPost(ctx, f, models.FlagInput{PostID: postID, Reason: models.FlagSpam})
+			post, hidden, err := s.FlagPost(ctx, f, models.FlagInput{PostID: postID, Reason: models.FlagSpam})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if hidden != (i == 2) {
-				t.Errorf("flag %d: hidden = %v", i+1, hidden)
+			if hidden != (i == 2) || (post.HiddenAt != nil) != hidden {
+				t.Errorf("flag %d: hidden = %v, post hidden at %v", i+1, hidden, post.HiddenAt)
 			}
-			if _, err := s.FlagPost(ctx, f, models.FlagInput{PostID: postID, Reason: models.FlagSpam}); i < 2 && !errors.Is(err, models.ErrConflict) {
+			// The post comes back with its thread, for the page to return to.
+			if post.ID != postID || post.Thread.ID != th.ID || post.Thread.Slug != th.Slug {
+				t.Errorf("flag %d returned post %d of thread %d %q", i+1, post.ID, post.Thread.ID, post.Thread.Slug)
+			}
+			if _, _, err := s.FlagPost(ctx, f, models.FlagInput{PostID: postID, Reason: models.FlagSpam}); i < 2 && !errors.Is(err, models.ErrConflict) {
 				t.Errorf("second flag by the same user: %v", err)
 			}
 		}
 		// Hidden now: out of the flaggers' sight, so beyond their reach.
-		if _, err := s.FlagPost(ctx, flaggers[0], models.FlagInput{PostID: postID, Reason: models.FlagOther}); !errors.Is(err, models.ErrNotFound) {
+		if _, _, err := s.FlagPost(ctx, flaggers[0], models.FlagInput{PostID: postID, Reason: models.FlagOther}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("flag of a hidden post: %v", err)
 		}
 		if res, _ := s.Search(ctx, models.SearchInput{Query: "followers"}); len(res.Results) != 0 {
@@ -180,7 +185,7 @@ func TestFlagsHideAndReviewDecides(t *testing.T) {
 			t.Errorf("queue after approval: %d", len(q))
 		}
 		// A moderator's flag alone hides; delete-and-suspend removes and suspends.
-		if hidden, _ := s.FlagPost(ctx, mod, models.FlagInput{PostID: postID, Reason: models.FlagOther, Note: "look again"}); !hidden {
+		if _, hidden, _ := s.FlagPost(ctx, mod, models.FlagInput{PostID: postID, Reason: models.FlagOther, Note: "look again"}); !hidden {
 			t.Error("moderator flag did not hide")
 		}
 		if err := s.Review(ctx, mod, postID, models.ReviewDeleteAndSuspend, "spam"); err != nil {
@@ -246,9 +251,8 @@ func TestModeratorActions(t *testing.T) {
 		}
 		_, err := s.CreateReply(ctx, models.NewReply{ThreadID: th.ID, UserID: helper.ID, Body: "still broken"})
 		refusedFor(t, err, models.RefuseClosed)
-		pinned, _ := s.PinnedThreads(ctx, 0)
-		if len(pinned) != 1 || pinned[0].ID != th.ID {
-			t.Errorf("pinned: %+v", pinned)
+		if list, _ := s.Threads(ctx, models.ThreadFilter{CategoryID: 1, Pins: true}); len(list.Pinned) != 1 || list.Pinned[0].ID != th.ID {
+			t.Errorf("pinned: %+v", list.Pinned)
 		}
 		if err := s.ModerateThread(ctx, mod, th.ID, models.ThreadMove, 3, "belongs in API"); err != nil {
 			t.Fatal(err)
@@ -312,4 +316,65 @@ func TestRulesAreStored(t *testing.T) {
 			t.Errorf("Rules = %+v, %v", got, err)
 		}
 	})
+}
+
+// An action, decision or word the forum does not know is the input's fault,
+// not the system's: it is refused as invalid and changes nothing.
+func TestUnknownModerationInputIsInvalid(t *testing.T) {
+	eachDialect(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		helper := signIn(t, s, "1", "helper")
+		admin := moderator(t, s, "2", "root")
+		admin.Role = models.RoleAdmin
+		th, _ := s.CreateThread(ctx, models.NewThread{UserID: helper.ID, CategoryID: 1, Title: "Cannot sign in", Body: "help"})
+		_, before, _ := s.AuditLog(ctx, 1, 10)
+		if err := s.ModerateThread(ctx, admin, th.ID, "frobnicate", 0, "x"); !models.IsInvalid(err) {
+			t.Errorf("unknown thread action: %v", err)
+		}
+		if err := s.ModerateUser(ctx, admin, helper.ID, "zap", time.Now().Add(time.Hour), "x"); !models.IsInvalid(err) {
+			t.Errorf("unknown user action: %v", err)
+		}
+		if err := s.Review(ctx, admin, th.FirstPostID, "", "x"); !models.IsInvalid(err) {
+			t.Errorf("review without a decision: %v", err)
+		}
+		if _, after, _ := s.AuditLog(ctx, 1, 10); after.TotalItems != before.TotalItems {
+			t.Errorf("refused input was logged: %d entries, %d before", after.TotalItems, before.TotalItems)
+		}
+		for _, a := range []models.ThreadAction{models.ThreadHide, models.ThreadPinSite, models.ThreadMove} {
+			if !a.Valid() {
+				t.Errorf("%s is not valid", a)
+			}
+		}
+	})
+}
+
+// A word on the list already is a conflict; an insert that fails for any
+// other reason is a failure, never "invalid input".
+func TestWatchedWordFailuresMeanWhatTheySay(t *testing.T) {
+	for _, d := range modeltest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			db, dialect := modeltest.Open(t, d)
+			s := models.NewStore(db, dialect)
+			ctx := context.Background()
+			admin := moderator(t, s, "1", "root")
+			admin.Role = models.RoleAdmin
+			w := models.WatchedWord{Pattern: "cheap watches", Kind: "word", Action: models.WatchBlock}
+			if err := s.AddWatchedWord(ctx, admin, w); err != nil {
+				t.Fatal(err)
+			}
+			err := s.AddWatchedWord(ctx, admin, w)
+			if !errors.Is(err, models.ErrConflict) || models.IsInvalid(err) {
+				t.Errorf("word on the list already: %v", err)
+			}
+			// The table is gone: the database refuses the insert.
+			if err := db.Exec("ALTER TABLE watched_words RENAME TO watched_words_gone").Error; err != nil {
+				t.Fatal(err)
+			}
+			err = s.AddWatchedWord(ctx, admin, models.WatchedWord{Pattern: "fake pills", Kind: "word", Action: models.WatchBlock})
+			if err == nil || models.IsInvalid(err) || errors.Is(err, models.ErrConflict) {
+				t.Errorf("failed insert: %v", err)
+			}
+		})
+	}
 }

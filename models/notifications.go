@@ -19,9 +19,6 @@ const (
 	NotifySolution NotificationKind = "solution" // the user's reply was accepted
 )
 
-// NotificationKinds lists every kind, in the order a settings page shows them.
-var NotificationKinds = []NotificationKind{NotifyReply, NotifyMention, NotifySolution}
-
 // maxMentions bounds how many people one post can notify by name, so a post
 // listing half the forum's usernames is not a way to message everyone.
 const maxMentions = 20

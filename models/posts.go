@@ -18,7 +18,8 @@ type NewReply struct {
 
 // CreateReply appends a post to a thread. The post's position comes from the
 // thread's counter, bumped in the same statement, so two replies at once can
-// never take the same place.
+// never take the same place. The post comes back with its thread, so the
+// page it lands on needs no other read.
 func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 	html, err := s.md.Render(ctx, in.Body)
 	if err != nil {
@@ -66,6 +67,7 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 		if err := tx.db.Omit("User", "Thread").Create(&post).Error; err != nil {
 			return err
 		}
+		post.Thread = th
 		return tx.notifyPost(post)
 	})
 	if err != nil {

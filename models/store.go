@@ -78,6 +78,18 @@ func notFound(err error, what string, args ...any) error {
 	return fmt.Errorf("models: %s: %w", fmt.Sprintf(what, args...), err)
 }
 
+// uniqueViolation reports whether err is a unique constraint refusing a
+// row, in either dialect: the drivers' own error codes, as GORM reads them.
+func (s *Store) uniqueViolation(err error) bool {
+	t, ok := s.db.Dialector.(gorm.ErrorTranslator)
+	for ; ok && err != nil; err = errors.Unwrap(err) {
+		if errors.Is(t.Translate(err), gorm.ErrDuplicatedKey) {
+			return true
+		}
+	}
+	return false
+}
+
 // RenderMarkdown renders a source exactly as a stored post would be, for
 // previews.
 func (s *Store) RenderMarkdown(ctx context.Context, src string) (string, error) {

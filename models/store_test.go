@@ -195,10 +195,20 @@ func TestThreadPagination(t *testing.T) {
 		u := signIn(t, s, "1", "u")
 		cat, _ := s.CategoryBySlug(ctx, "using")
 		th, _ := s.CreateThread(ctx, models.NewThread{UserID: u.ID, CategoryID: cat.ID, Title: "Long thread", Body: "q"})
+		var reply models.Post
 		for i := 0; i < models.PostsPerPage+5; i++ {
-			if _, err := s.CreateReply(ctx, models.NewReply{ThreadID: th.ID, UserID: u.ID, Body: "r"}); err != nil {
+			var err error
+			if reply, err = s.CreateReply(ctx, models.NewReply{ThreadID: th.ID, UserID: u.ID, Body: "r"}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// A reply says where it landed, thread address included.
+		if reply.Position != models.PostsPerPage+6 || reply.Thread.ID != th.ID || reply.Thread.Slug != "long-thread" {
+			t.Errorf("reply at %d in thread %d %q", reply.Position, reply.Thread.ID, reply.Thread.Slug)
+		}
+		last, err := s.ThreadPage(ctx, staff, th.ID, models.LastPage)
+		if err != nil || last.Page != 2 || last.Posts[len(last.Posts)-1].ID != reply.ID {
+			t.Errorf("last page: page %d, %v", last.Page, err)
 		}
 		p2, err := s.ThreadPage(ctx, staff, th.ID, 2)
 		if err != nil {

@@ -14,6 +14,9 @@ import (
 // because a post's page follows from its position alone.
 const PostsPerPage = 50
 
+// LastPage asks ThreadPage for a thread's last page, wherever that is.
+const LastPage = -1
+
 // NewThread is a question as the composer submits it, already validated.
 type NewThread struct {
 	UserID     int64
@@ -108,16 +111,26 @@ type ThreadFilter struct {
 	Sort    ThreadSort
 	Page    int
 	PerPage int
+	// Pins puts the threads pinned where the list is shown at the top of
+	// its first page, whatever the order, and out of the pages that
+	// follow: a category's pins (site-wide ones included) on its list,
+	// site-wide pins on the list across every category (CategoryID 0).
+	// Show still applies to them; lists of one author leave it off.
+	Pins bool
 }
 
-// ThreadList is one page of threads, most recently active first.
+// ThreadList is one page of threads, most recently active first. Pinned
+// are the pins on a first page, newest pin first; the pagination counts
+// the rest.
 type ThreadList struct {
+	Pinned  []Thread
 	Threads []Thread
 	Pagination
 }
 
 // Threads lists threads by last activity with their category, author and
-// last poster, in one query plus a count.
+// last poster, in one query plus a count, and one more for the pins on a
+// first page.
 func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error) {
 	page, per := clampPage(f.Page, f.PerPage)
 	list := ThreadList{Pagination: Pagination{Page: page, PerPage: per}}
@@ -145,6 +158,23 @@ func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error)
 	case SortHelpful:
 		order = "threads.helpful_count DESC, threads.last_posted_at DESC, threads.id DESC"
 	}
+	if f.Pins {
+		// Moderators pin a handful of threads, so the pins are one small
+		// read of their own index, and the rest of the list keeps its own.
+		pinned, args := "threads.pinned_at IS NOT NULL", []any{}
+		if f.CategoryID == 0 {
+			pinned, args = pinned+" AND threads.pinned_globally = ?", append(args, true)
+		}
+		if page == 1 {
+			err := q.Session(&gorm.Session{}).Where(pinned, args...).
+				Joins("Category").Joins("User").Joins("LastPoster").
+				Order("threads.pinned_at DESC, threads.id DESC").Find(&list.Pinned).Error
+			if err != nil {
+				return ThreadList{}, fmt.Errorf("models: pinned threads: %w", err)
+			}
+		}
+		q = q.Where("NOT ("+pinned+")", args...)
+	}
 	if err := q.Session(&gorm.Session{}).Count(&list.TotalItems).Error; err != nil {
 		return ThreadList{}, fmt.Errorf("models: count threads: %w", err)
 	}
@@ -165,7 +195,7 @@ type ThreadView struct {
 }
 
 // ThreadPage loads a thread and one page of its posts, in two queries. A
-// thread the viewer may not open is not found.
+// thread the viewer may not open is not found. LastPage is the last page.
 func (s *Store) ThreadPage(ctx context.Context, viewer *User, id int64, page int) (ThreadView, error) {
 	var v ThreadView
 	db := s.db.WithContext(ctx)
@@ -174,6 +204,9 @@ func (s *Store) ThreadPage(ctx context.Context, viewer *User, id int64, page int
 	}
 	if !viewer.CanView(v.Thread) {
 		return ThreadView{}, fmt.Errorf("models: thread %d: %w", id, ErrNotFound)
+	}
+	if page == LastPage {
+		page = PageOfPosition(v.Thread.PostCount)
 	}
 	page, _ = clampPage(page, PostsPerPage)
 	v.Pagination = Pagination{Page: page, PerPage: PostsPerPage, TotalItems: int64(v.Thread.PostCount)}
@@ -225,18 +258,4 @@ func Slugify(title string) string {
 		return "thread"
 	}
 	return slug
-}
-
-// PinnedThreads lists the threads moderators pinned, for the top of a list.
-func (s *Store) PinnedThreads(ctx context.Context, categoryID int64) ([]Thread, error) {
-	q := s.db.WithContext(ctx).Joins("Category").Joins("User").Joins("LastPoster").
-		Where("threads.pinned_at IS NOT NULL AND threads.hidden_at IS NULL")
-	if categoryID != 0 {
-		q = q.Where("threads.category_id = ?", categoryID)
-	}
-	var threads []Thread
-	if err := q.Order("threads.pinned_at DESC").Limit(10).Find(&threads).Error; err != nil {
-		return nil, fmt.Errorf("models: pinned threads: %w", err)
-	}
-	return threads, nil
 }

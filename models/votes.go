@@ -10,15 +10,16 @@ import (
 
 // ToggleHelpful adds the user's "helpful" vote to a post, or takes it back
 // if it was there. Nobody votes for their own posts, nor for one they may
-// not read. The post's and the thread's counters move in the same transaction.
-func (s *Store) ToggleHelpful(ctx context.Context, actor User, postID int64) (voted bool, count int, err error) {
+// not read. The post's and the thread's counters move in the same
+// transaction. It returns the post, with its thread and its new count, and
+// whether the vote is now there.
+func (s *Store) ToggleHelpful(ctx context.Context, actor User, postID int64) (post Post, voted bool, err error) {
 	if err := actor.MayAct(time.Now()); err != nil {
-		return false, 0, err
+		return Post{}, false, err
 	}
 	userID := actor.ID
 	err = s.Tx(ctx, func(tx *Store) error {
-		post, err := tx.readablePost(actor, postID)
-		if err != nil {
+		if post, err = tx.readablePost(actor, postID); err != nil {
 			return err
 		}
 		if post.UserID == userID {
@@ -49,12 +50,12 @@ func (s *Store) ToggleHelpful(ctx context.Context, actor User, postID int64) (vo
 		if err := tx.db.Exec(`UPDATE threads SET helpful_count = helpful_count + ? WHERE id = ?`, delta, post.ThreadID).Error; err != nil {
 			return err
 		}
-		return tx.db.Model(&Post{}).Select("helpful_count").Where("id = ?", postID).Scan(&count).Error
+		return tx.db.Model(&Post{}).Select("helpful_count").Where("id = ?", postID).Scan(&post.HelpfulCount).Error
 	})
 	if err != nil {
-		return false, 0, fmt.Errorf("models: helpful vote on post %d: %w", postID, notFoundErr(err))
+		return Post{}, false, fmt.Errorf("models: helpful vote on post %d: %w", postID, notFoundErr(err))
 	}
-	return voted, count, nil
+	return post, voted, nil
 }
 
 // VotedPosts returns which of the posts the user found helpful, so a page

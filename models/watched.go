@@ -25,7 +25,8 @@ func (s *Store) WatchedWords(ctx context.Context) ([]WatchedWord, error) {
 	return words, nil
 }
 
-// AddWatchedWord starts watching a word or domain.
+// AddWatchedWord starts watching a word or domain. A pattern on the list
+// already is a conflict; any other failure of the insert is the system's.
 func (s *Store) AddWatchedWord(ctx context.Context, actor User, w WatchedWord) error {
 	if !actor.CanAdmin() {
 		return ErrForbidden
@@ -39,8 +40,10 @@ func (s *Store) AddWatchedWord(ctx context.Context, actor User, w WatchedWord) e
 	}
 	w.CreatedAt = time.Now().UTC()
 	return s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
-		if err := tx.db.Create(&w).Error; err != nil {
-			return logEntry{}, fmt.Errorf("models: watched word %q: %w", w.Pattern, errInvalid)
+		if err := tx.db.Create(&w).Error; tx.uniqueViolation(err) {
+			return logEntry{}, fmt.Errorf("models: watched word %q is on the list: %w", w.Pattern, ErrConflict)
+		} else if err != nil {
+			return logEntry{}, fmt.Errorf("models: watch word %q: %w", w.Pattern, err)
 		}
 		return logEntry{"word.add." + string(w.Action), "watched_word", w.ID, w.Pattern}, nil
 	})

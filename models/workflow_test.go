@@ -104,20 +104,24 @@ func TestHelpfulVotes(t *testing.T) {
 		if _, _, err := s.ToggleHelpful(ctx, w.helper, w.reply.ID); !errors.Is(err, models.ErrForbidden) {
 			t.Errorf("own post vote: %v", err)
 		}
-		voted, n, err := s.ToggleHelpful(ctx, w.asker, w.reply.ID)
-		if err != nil || !voted || n != 1 {
-			t.Fatalf("vote: %v %d %v", voted, n, err)
+		post, voted, err := s.ToggleHelpful(ctx, w.asker, w.reply.ID)
+		if err != nil || !voted || post.HelpfulCount != 1 {
+			t.Fatalf("vote: %v %d %v", voted, post.HelpfulCount, err)
 		}
-		if _, n, _ := s.ToggleHelpful(ctx, w.mod, w.reply.ID); n != 2 {
-			t.Errorf("second voter: count %d", n)
+		// The post comes back with its place, for the page to return to.
+		if post.Position != w.reply.Position || post.Thread.Slug != w.thread.Slug {
+			t.Errorf("vote returned position %d of %q", post.Position, post.Thread.Slug)
+		}
+		if p, _, _ := s.ToggleHelpful(ctx, w.mod, w.reply.ID); p.HelpfulCount != 2 {
+			t.Errorf("second voter: count %d", p.HelpfulCount)
 		}
 		votes, _ := s.VotedPosts(ctx, w.asker.ID, []int64{w.reply.ID, w.secondReply.ID})
 		if !votes[w.reply.ID] || votes[w.secondReply.ID] {
 			t.Errorf("VotedPosts = %v", votes)
 		}
-		voted, n, err = s.ToggleHelpful(ctx, w.asker, w.reply.ID)
-		if err != nil || voted || n != 1 {
-			t.Fatalf("undo: %v %d %v", voted, n, err)
+		post, voted, err = s.ToggleHelpful(ctx, w.asker, w.reply.ID)
+		if err != nil || voted || post.HelpfulCount != 1 {
+			t.Fatalf("undo: %v %d %v", voted, post.HelpfulCount, err)
 		}
 		if th := w.view(t); th.HelpfulCount != 1 {
 			t.Errorf("thread helpful count %d", th.HelpfulCount)

@@ -31,9 +31,6 @@ type Base struct {
 	Unread    int // unread notifications, on the bell
 }
 
-// SignedIn reports whether a user is looking.
-func (b Base) SignedIn() bool { return b.User != nil }
-
 // OtherLanguages lists the languages the footer offers to switch to.
 func (b Base) OtherLanguages() []string {
 	var out []string
@@ -118,6 +115,25 @@ func (d ListData) ListLink(show, sort string) string {
 	return ListPath(d.BasePath, show, sort)
 }
 
+// ThreadRow is one line of a list of threads. The thread is not embedded:
+// templates find a promoted field by a costly search on every use.
+type ThreadRow struct {
+	Thread *models.Thread
+	Pinned bool // pinned where the list is shown: listed first, and marked
+}
+
+// Rows are the list's lines: its pins first, then the page of threads.
+func (d ListData) Rows() []ThreadRow {
+	rows := make([]ThreadRow, 0, len(d.List.Pinned)+len(d.List.Threads))
+	for i := range d.List.Pinned {
+		rows = append(rows, ThreadRow{Thread: &d.List.Pinned[i], Pinned: true})
+	}
+	for i := range d.List.Threads {
+		rows = append(rows, ThreadRow{Thread: &d.List.Threads[i]})
+	}
+	return rows
+}
+
 // ThreadData fills a thread page.
 type ThreadData struct {
 	Base
@@ -127,6 +143,14 @@ type ThreadData struct {
 	Voted      map[int64]bool    // posts the viewer found helpful
 	Categories []models.Category // for a moderator moving the thread
 	Watching   string            // the viewer's watch level: "watching", "muted" or ""
+	Mod        ModForm           // the moderation form, when it comes back
+}
+
+// ModForm is a moderator's form on a thread as it was sent, with the
+// reason beside each control ("action", "category") that was refused.
+type ModForm struct {
+	Reason string
+	Errors map[string]string
 }
 
 // CanAccept reports whether the viewer may mark or unmark the solution.
@@ -269,6 +293,15 @@ type FlagData struct {
 type ReviewData struct {
 	Base
 	Items []models.ReviewItem
+	Form  ReviewForm // a decision that came back
+}
+
+// ReviewForm is a decision on one queued post as it was sent, with the
+// reason it was refused.
+type ReviewForm struct {
+	PostID int64
+	Reason string
+	Error  string
 }
 
 // ModUserData fills the page of actions on a user.
@@ -277,7 +310,9 @@ type ModUserData struct {
 	Target models.User
 	Days   string // as typed, when the form comes back
 	Reason string
-	Error  string
+	Error  string // beside the days
+	// ActionError is beside the actions: the one sent is not one of them.
+	ActionError string
 }
 
 // AuditData fills the audit log.

@@ -24,6 +24,9 @@ var Categories = []struct {
 // JapaneseShare is the part of threads written in Japanese.
 const JapaneseShare = 0.3
 
+// SolvedShare is the part of threads with an answer whose asker accepted one.
+const SolvedShare = 0.45
+
 const (
 	defaultUsers = 300
 	year         = 365 * 24 * time.Hour
@@ -42,6 +45,7 @@ type Post struct {
 	Author    int
 	Body      string
 	CreatedAt time.Time
+	HelpfulBy []int // the members who found it helpful, indexes of Users
 }
 
 // Thread is one generated thread; its first post is the question.
@@ -50,6 +54,7 @@ type Thread struct {
 	Category string // a slug of Categories
 	Title    string
 	Posts    []Post
+	Solution int // the index in Posts of the reply the asker accepted; 0 when unsolved
 }
 
 // Generator writes threads one at a time, so a large forum never has to be
@@ -57,6 +62,7 @@ type Thread struct {
 type Generator struct {
 	opts    Options
 	w       *writer
+	judge   *writer // draws solutions and votes, apart from the text
 	people  []person
 	active  map[string][]int // member indexes per language, most active first
 	replies []int            // replies of each thread, drawn up front
@@ -76,6 +82,7 @@ func New(seed int64, opts Options) *Generator {
 	g := &Generator{
 		opts:   opts,
 		w:      newWriter(rand.New(rand.NewPCG(uint64(seed), 0x68697230626121))),
+		judge:  newWriter(rand.New(rand.NewPCG(uint64(seed), 0x766f746573))),
 		active: map[string][]int{},
 	}
 	counts := newWriter(rand.New(rand.NewPCG(uint64(seed), 0x7265706c696573)))
@@ -180,7 +187,61 @@ func (g *Generator) thread(start time.Time, replies int) Thread {
 		t.Posts = append(t.Posts, Post{Author: g.member(lang.code, asker, prev), Body: w.reply(s)})
 	}
 	g.stamp(t.Posts, start)
+	g.react(&t, asker)
 	return t
+}
+
+// react decides what readers made of a thread: whether its asker accepted
+// a reply, and who found which posts helpful. It draws from a source of its
+// own, so a seed's text is the same with or without it.
+func (g *Generator) react(t *Thread, asker int) {
+	j := g.judge
+	var answers []int // replies by someone other than the asker
+	for i := 1; i < len(t.Posts); i++ {
+		if t.Posts[i].Author != asker {
+			answers = append(answers, i)
+		}
+	}
+	if len(answers) > 0 && j.chance(SolvedShare) {
+		// The first answers are accepted most often.
+		t.Solution = answers[j.zipf(len(answers), true)]
+	}
+	for i := range t.Posts {
+		var votes int
+		switch {
+		case i == 0:
+			votes = j.geometric(0.4) // "me too" on the question
+		case t.Posts[i].Author == asker:
+			continue // an asker's follow-up is rarely anyone's help
+		default:
+			votes = j.geometric(0.7)
+		}
+		if i == t.Solution {
+			votes += 1 + j.geometric(1.5)
+		}
+		t.Posts[i].HelpfulBy = g.voters(t.Lang, votes, t.Posts[i].Author)
+	}
+}
+
+// voters draws up to n distinct members other than the author, the active
+// ones more often, mostly from those who read the thread's language.
+func (g *Generator) voters(lang string, n, author int) []int {
+	if n == 0 {
+		return nil
+	}
+	var out []int
+	seen := map[int]bool{author: true}
+	for try := 0; len(out) < n && try < 4*n; try++ {
+		pool := g.active[lang]
+		if !g.judge.chance(0.88) {
+			pool = g.active[otherLanguage(lang)]
+		}
+		if v := pool[g.judge.zipf(len(pool), false)]; !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // category draws a category by its share of questions.
@@ -252,8 +313,14 @@ func (g *Generator) stamp(posts []Post, start time.Time) {
 // of the users (in the order of Users) and of the categories by slug.
 func (t Thread) Import(userIDs []int64, categoryIDs map[string]int64) models.ImportedThread {
 	in := models.ImportedThread{CategoryID: categoryIDs[t.Category], Title: t.Title, Posts: make([]models.ImportedPost, len(t.Posts))}
+	if t.Solution > 0 {
+		in.Solution = t.Solution + 1
+	}
 	for j, p := range t.Posts {
 		in.Posts[j] = models.ImportedPost{UserID: userIDs[p.Author], Body: p.Body, CreatedAt: p.CreatedAt}
+		for _, v := range p.HelpfulBy {
+			in.Posts[j].HelpfulBy = append(in.Posts[j].HelpfulBy, userIDs[v])
+		}
 	}
 	return in
 }

@@ -253,3 +253,56 @@ func TestEveryPhraseFills(t *testing.T) {
 		}
 	}
 }
+
+// Askers accept answers in about SolvedShare of the threads that have one,
+// always a reply by someone else; helpful votes come from distinct members
+// other than the author, and an accepted answer gets more of them.
+func TestSolutionsAndVotes(t *testing.T) {
+	users, threads := generate(1, Options{Threads: 1000, Replies: 4, End: end})
+	answered, solved, unsolved := 0, 0, 0
+	votes, solutionVotes, otherVotes, others := 0, 0, 0, 0
+	for _, th := range threads {
+		asker := th.Posts[0].Author
+		hasAnswer := false
+		for _, p := range th.Posts[1:] {
+			hasAnswer = hasAnswer || p.Author != asker
+		}
+		if hasAnswer {
+			answered++
+		}
+		switch {
+		case th.Solution == 0:
+			unsolved++
+		case th.Solution < 1 || th.Solution >= len(th.Posts) || th.Posts[th.Solution].Author == asker:
+			t.Fatalf("%q: solution %d of %d posts, by the asker: %v", th.Title, th.Solution, len(th.Posts), th.Posts[th.Solution].Author == asker)
+		default:
+			solved++
+		}
+		for j, p := range th.Posts {
+			seen := map[int]bool{}
+			for _, v := range p.HelpfulBy {
+				if v == p.Author || seen[v] || v < 0 || v >= len(users) {
+					t.Fatalf("%q post %d: vote by %d (author %d, seen %v)", th.Title, j+1, v, p.Author, seen[v])
+				}
+				seen[v] = true
+			}
+			votes += len(p.HelpfulBy)
+			switch {
+			case j > 0 && j == th.Solution:
+				solutionVotes += len(p.HelpfulBy)
+			case j > 0 && p.Author != asker:
+				otherVotes += len(p.HelpfulBy)
+				others++
+			}
+		}
+	}
+	if share := float64(solved) / float64(answered); share < SolvedShare-0.07 || share > SolvedShare+0.07 {
+		t.Errorf("%d of %d answered threads solved (%.2f), want about %.2f", solved, answered, share, SolvedShare)
+	}
+	if unsolved == 0 || votes == 0 {
+		t.Errorf("%d unsolved threads, %d votes: want some of each", unsolved, votes)
+	}
+	if perSolution, perOther := float64(solutionVotes)/float64(solved), float64(otherVotes)/float64(others); perSolution <= perOther+0.5 {
+		t.Errorf("accepted answers get %.2f votes, other answers %.2f: the accepted ones should get more", perSolution, perOther)
+	}
+}
