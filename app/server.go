@@ -13,8 +13,8 @@ import (
 	"gorm.io/gorm"
 
 	"hiroba/app/mailer"
-	"hiroba/app/ratelimit"
 	"hiroba/handlers"
+	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 	"hiroba/models/database"
 	"hiroba/models/guard"
