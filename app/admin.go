@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"hiroba/models"
-	"hiroba/models/database"
 )
 
 // adminArgs takes the words after `hiroba admin` (up to the first flag) out
@@ -30,11 +29,11 @@ func admin(ctx context.Context, cfg Config, words []string, out io.Writer) error
 	if len(words) != 3 || words[0] != "grant" {
 		return fmt.Errorf("usage: hiroba admin grant USERNAME member|moderator|admin")
 	}
-	store, db, err := openStore(ctx, cfg, nil)
+	store, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
+	defer store.Close()
 	if err := store.GrantRole(ctx, words[1], models.Role(words[2])); err != nil {
 		return err
 	}

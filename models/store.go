@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"hiroba/models/database"
 	"hiroba/models/markdown"
 )
 
@@ -29,6 +30,29 @@ type Store struct {
 	// allows one writer at a time anyway: waiting here is cheaper and surer
 	// than SQLite's busy handler. Nil inside a transaction and on PostgreSQL.
 	writes *sync.Mutex
+}
+
+// Open connects to the database named by rawURL: empty for the default
+// SQLite file, "sqlite:PATH" for another file, "postgres://…" for
+// PostgreSQL. The schema is left as it is (Migrate brings it up to date);
+// Close releases the connections.
+func Open(rawURL string) (*Store, error) {
+	db, dialect, err := database.Open(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return NewStore(db, dialect), nil
+}
+
+// Migrate applies the migrations the database lacks and returns their
+// versions.
+func (s *Store) Migrate(ctx context.Context) ([]int, error) {
+	return database.Migrate(ctx, s.db, s.dialect)
+}
+
+// Close releases the connections of a store Open returned.
+func (s *Store) Close() error {
+	return database.Close(s.db)
 }
 
 // NewStore wraps an open database of the given dialect ("postgres" or "sqlite").
