@@ -19,6 +19,12 @@ var (
 	ErrNotFound  = errors.New("not found")
 	ErrConflict  = errors.New("conflict")
 	ErrForbidden = errors.New("forbidden")
+	// ErrUnavailable is in the chain of every error that means the
+	// database could not be reached (refused or dropped connections, the
+	// request's deadline passing while waiting, PostgreSQL shutting down or
+	// starting, SQLite locked past its busy timeout): an outage that ends by
+	// itself, not a wrong query.
+	ErrUnavailable = database.ErrUnavailable
 )
 
 // Store runs every query of the forum. It is safe for concurrent use.
@@ -85,7 +91,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return sqlDB.PingContext(ctx)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("models: ping: %w", database.MarkUnavailable(err))
+	}
+	return nil
 }
 
 func notFound(err error, what string, args ...any) error {
