@@ -10,7 +10,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"hiroba/models/database"
 	"hiroba/models/markdown"
 )
 
@@ -19,12 +18,6 @@ var (
 	ErrNotFound  = errors.New("not found")
 	ErrConflict  = errors.New("conflict")
 	ErrForbidden = errors.New("forbidden")
-	// ErrUnavailable is in the chain of every error that means the
-	// database could not be reached (refused or dropped connections, the
-	// request's deadline passing while waiting, PostgreSQL shutting down or
-	// starting, SQLite locked past its busy timeout): an outage that ends by
-	// itself, not a wrong query.
-	ErrUnavailable = database.ErrUnavailable
 )
 
 // Store runs every query of the forum. It is safe for concurrent use.
@@ -36,29 +29,6 @@ type Store struct {
 	// allows one writer at a time anyway: waiting here is cheaper and surer
 	// than SQLite's busy handler. Nil inside a transaction and on PostgreSQL.
 	writes *sync.Mutex
-}
-
-// Open connects to the database named by rawURL: empty for the default
-// SQLite file, "sqlite:PATH" for another file, "postgres://…" for
-// PostgreSQL. The schema is left as it is (Migrate brings it up to date);
-// Close releases the connections.
-func Open(rawURL string) (*Store, error) {
-	db, dialect, err := database.Open(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	return NewStore(db, dialect), nil
-}
-
-// Migrate applies the migrations the database lacks and returns their
-// versions.
-func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	return database.Migrate(ctx, s.db, s.dialect)
-}
-
-// Close releases the connections of a store Open returned.
-func (s *Store) Close() error {
-	return database.Close(s.db)
 }
 
 // NewStore wraps an open database of the given dialect ("postgres" or "sqlite").
@@ -83,18 +53,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(&Store{db: db, dialect: s.dialect, md: s.md})
 	})
-}
-
-// Ping reports whether the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	if err := sqlDB.PingContext(ctx); err != nil {
-		return fmt.Errorf("models: ping: %w", database.MarkUnavailable(err))
-	}
-	return nil
 }
 
 func notFound(err error, what string, args ...any) error {
