@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"hiroba/models"
-	"hiroba/models/database"
 )
 
 // adminArgs takes the words after `hiroba admin` (up to the first flag) out
@@ -37,11 +36,11 @@ func admin(ctx context.Context, cfg Config, words []string, out io.Writer) error
 	default:
 		return &commandError{code: 2, msg: fmt.Sprintf("unknown role %q: want member, moderator or admin", role)}
 	}
-	store, db, err := openStore(ctx, cfg, nil)
+	store, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
+	defer store.Close()
 	err = store.GrantRole(ctx, name, role)
 	if errors.Is(err, models.ErrNotFound) {
 		// Accounts are made by signing in; there is no other way to make one.

@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
-	"hiroba/models/database"
+	"hiroba/models"
 )
 
 // command is one thing `hiroba` does.
@@ -184,16 +184,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, cfg Config, out io.Writer) error {
-	db, dialect, err := database.Open(cfg.DatabaseURL)
+	store, err := models.Open(cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
-	applied, err := database.Migrate(ctx, db, dialect)
+	defer store.Close()
+	applied, err := store.Migrate(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s: applied %d migration(s) %v\n", dialect, len(applied), applied)
+	fmt.Fprintf(out, "%s: applied %d migration(s) %v\n", store.Dialect(), len(applied), applied)
 	return nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"hiroba/models"
-	"hiroba/models/database"
 )
 
 // run runs a command line as main does, with an empty environment.
@@ -100,12 +99,12 @@ func TestAdminGrantExplainsAUserWhoNeverSignedIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, gdb, err := openStore(context.Background(), cfg, nil)
+	store, err := openStore(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = store.SignInUser(context.Background(), models.SignIn{Provider: "test", ProviderUserID: "1", Nickname: "bob"})
-	database.Close(gdb)
+	store.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,11 +125,11 @@ func TestSeededForumFillsEveryList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, gdb, err := openStore(context.Background(), cfg, nil)
+	store, err := openStore(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer database.Close(gdb)
+	defer store.Close()
 	for _, show := range []models.ThreadShow{models.ShowLatest, models.ShowUnanswered, models.ShowUnsolved, models.ShowSolved} {
 		for _, sort := range []models.ThreadSort{models.SortActivity, models.SortCreated, models.SortHelpful} {
 			list, err := store.Threads(context.Background(), models.ThreadFilter{Show: show, Sort: sort})

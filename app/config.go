@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"hiroba/app/forwarded"
 	"hiroba/handlers"
+	"hiroba/handlers/forwarded"
 )
 
 // Config is everything the forum reads from its environment. Every field has

@@ -10,8 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
-	"hiroba/app/forwarded"
 	"hiroba/handlers"
+	"hiroba/handlers/forwarded"
 )
 
 // contentSecurityPolicy allows no inline script and nothing from elsewhere

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"hiroba/app/forwarded"
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/forwarded"
+	"hiroba/handlers/ratelimit"
 	"hiroba/migrations"
 )
 

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"hiroba/models"
 	"hiroba/models/modeltest"
 )
@@ -27,9 +25,8 @@ func TestActionsOnPostsRedirectFromTheWrite(t *testing.T) {
 				reads []string
 			)
 			// Reads of a page of posts, or of a post's category (PostByID).
-			err := srv.db.Callback().Query().After("gorm:query").Register("test:address_reads", func(db *gorm.DB) {
-				sql := db.Statement.SQL.String()
-				if strings.Contains(sql, "position BETWEEN") || db.Statement.Table == "categories" {
+			err := srv.Store.AfterQuery("test:address_reads", func(sql, table string) {
+				if strings.Contains(sql, "position BETWEEN") || table == "categories" {
 					mu.Lock()
 					reads = append(reads, sql)
 					mu.Unlock()

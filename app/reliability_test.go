@@ -26,7 +26,7 @@ import (
 	"testing"
 	"time"
 
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/ratelimit"
 	"hiroba/migrations"
 	"hiroba/models/modeltest"
 )

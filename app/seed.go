@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"hiroba/models"
-	"hiroba/models/database"
 	"hiroba/models/seed"
 )
 
@@ -82,18 +81,11 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 		return &commandError{code: 2, msg: "--threads and --replies must not be negative"}
 	}
 
-	db, dialect, err := database.Open(cfg.DatabaseURL)
+	store, err := openStore(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	defer database.Close(db)
-	if _, err := database.Migrate(ctx, db, dialect); err != nil {
-		return err
-	}
-	store := models.NewStore(db, dialect)
-	if err := store.EnsureDefaultCategories(ctx); err != nil {
-		return err
-	}
+	defer store.Close()
 	categoryIDs, err := seedCategories(ctx, store)
 	if err != nil {
 		return err
@@ -163,7 +155,7 @@ func seedForum(ctx context.Context, cfg Config, args []string, out io.Writer) er
 	}
 	elapsed := time.Since(start)
 	fmt.Fprintf(out, "seeded %d threads (%d solved), %d posts, %d helpful votes, %d users into %s in %.1fs (%.0f posts/s)\n",
-		opts.threads, solved, total, votes, len(users), dialect, elapsed.Seconds(), float64(total)/elapsed.Seconds())
+		opts.threads, solved, total, votes, len(users), store.Dialect(), elapsed.Seconds(), float64(total)/elapsed.Seconds())
 	return nil
 }
 

@@ -10,13 +10,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
 
 	"hiroba/app/mailer"
-	"hiroba/app/ratelimit"
 	"hiroba/handlers"
+	"hiroba/handlers/ratelimit"
 	"hiroba/models"
-	"hiroba/models/database"
 	"hiroba/models/guard"
 	"hiroba/public"
 	"hiroba/views"
@@ -26,7 +24,6 @@ import (
 type Server struct {
 	cfg   Config
 	log   *slog.Logger
-	db    *gorm.DB
 	Store *models.Store
 	App   *fiber.App
 	// Mailer sends notification email; nil unless HIROBA_SMTP_URL is set.
@@ -36,32 +33,39 @@ type Server struct {
 }
 
 // New opens the database, brings its schema up to date, makes sure the
-// default categories exist, and builds the application.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	store, db, err := openStore(ctx, cfg, log)
+// default categories exist, and builds the application. When it fails, what
+// it had opened is closed again.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err error) {
+	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			store.Close()
+		}
+	}()
 	// Counters live in Redis when several instances must share them.
 	limiter := ratelimit.NewMemory()
 	if cfg.RedisURL != "" {
 		if limiter, err = ratelimit.NewRedis(cfg.RedisURL); err != nil {
-			database.Close(db)
 			return nil, err
 		}
 	}
+	defer func() {
+		if err != nil {
+			limiter.Close()
+		}
+	}()
 	app, h, err := newApp(cfg, store, limiter, log)
 	if err != nil {
-		limiter.Close()
-		database.Close(db)
 		return nil, err
 	}
 	mail, err := newMailer(cfg, store, h.UnsubscribeURL, log)
 	if err != nil {
-		database.Close(db)
 		return nil, err
 	}
-	return &Server{cfg: cfg, log: log, db: db, Store: store, App: app, Mailer: mail, limiter: limiter}, nil
+	return &Server{cfg: cfg, log: log, Store: store, App: app, Mailer: mail, limiter: limiter}, nil
 }
 
 func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slog.Logger) (*fiber.App, *handlers.Handler, error) {
@@ -165,7 +169,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // Close releases the database and the rate limiter's connections.
 func (s *Server) Close() error {
 	s.limiter.Close()
-	return database.Close(s.db)
+	return s.Store.Close()
 }
 
 func (s *Server) sweepSessions(ctx context.Context) {

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"hiroba/app"
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/ratelimit"
 	"hiroba/migrations"
 	"hiroba/models"
 	"hiroba/models/modeltest"

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"hiroba/app"
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/ratelimit"
 	"hiroba/migrations"
 )
 

@@ -34,7 +34,7 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 		status, msgID = fiber.StatusForbidden, "error.forbidden"
 	case errors.Is(err, models.ErrConflict):
 		status, msgID = fiber.StatusConflict, "error.conflict"
-	case databaseUnavailable(err):
+	case errors.Is(err, models.ErrUnavailable):
 		status, msgID = fiber.StatusServiceUnavailable, "error.unavailable"
 	case errors.As(err, &fe):
 		status = fe.Code

@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/markbates/goth"
 
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 	"hiroba/models/guard"
 	"hiroba/public"

@@ -16,8 +16,8 @@ import (
 	"golang.org/x/net/html"
 
 	"hiroba/app"
-	"hiroba/app/ratelimit"
 	"hiroba/handlers"
+	"hiroba/handlers/ratelimit"
 	"hiroba/models/modeltest"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"hiroba/app/forwarded"
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/forwarded"
+	"hiroba/handlers/ratelimit"
 	"hiroba/views"
 )
 

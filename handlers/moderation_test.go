@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 )
 

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func TestAnonymousPageCache(t *testing.T) {
 	expect(t, b.get("/"), http.StatusOK, "Cached page question")
 	refuse(t, f.browser().get("/"), "Cached page question")
 	// Revalidation costs nothing.
-	req, _ := http.NewRequest(http.MethodGet, "/", nil)
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("If-None-Match", etag)
 	if p := f.browser().do(req); p.Status != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d", p.Status)

@@ -19,8 +19,8 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"hiroba/app"
-	"hiroba/app/ratelimit"
 	"hiroba/handlers"
+	"hiroba/handlers/ratelimit"
 )
 
 // searchBenchQueries are what people type into a support forum's search box,

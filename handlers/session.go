@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"hiroba/app/forwarded"
+	"hiroba/handlers/forwarded"
 	"hiroba/models"
 )
 

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -133,7 +134,7 @@ func TestHealth(t *testing.T) {
 }
 
 func newRequest(method, path, lang string) *http.Request {
-	req, _ := http.NewRequest(method, path, nil)
+	req := httptest.NewRequest(method, path, nil)
 	req.Header.Set("Accept-Language", lang)
 	return req
 }

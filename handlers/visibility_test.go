@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"hiroba/app"
-	"hiroba/app/ratelimit"
+	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 )
 

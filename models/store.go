@@ -62,15 +62,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	})
 }
 
-// Ping reports whether the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.PingContext(ctx)
-}
-
 func notFound(err error, what string, args ...any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return fmt.Errorf("models: %s: %w", fmt.Sprintf(what, args...), ErrNotFound)

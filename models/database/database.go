@@ -34,6 +34,10 @@ func Open(rawURL string) (*gorm.DB, string, error) {
 		// implicit one GORM wraps around each single insert is wasted work.
 		SkipDefaultTransaction: true,
 		PrepareStmt:            false,
+		// Every error a statement, a transaction's begin or commit, or a
+		// scan returns goes through the dialect's Translate, which marks
+		// outages with ErrUnavailable.
+		TranslateError: true,
 	}
 	switch {
 	case rawURL == "" || strings.HasPrefix(rawURL, "sqlite:"):
@@ -44,9 +48,14 @@ func Open(rawURL string) (*gorm.DB, string, error) {
 		db, err := openSQLite(path, cfg)
 		return db, migrations.SQLite, err
 	case strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://"):
-		db, err := gorm.Open(postgres.Open(withConnectTimeout(rawURL)), cfg)
+		dialector := postgresDialector{&postgres.Dialector{Config: &postgres.Config{DSN: withConnectTimeout(rawURL)}}}
+		db, err := gorm.Open(dialector, cfg)
 		if err != nil {
-			return nil, "", fmt.Errorf("database: open postgres: %w", err)
+			return nil, "", fmt.Errorf("database: open postgres: %w", MarkUnavailable(err))
+		}
+		if err := markRowQueryOutages(db); err != nil {
+			_ = Close(db)
+			return nil, "", err
 		}
 		sqlDB, err := db.DB()
 		if err != nil {
@@ -77,9 +86,13 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
 	q.Set("_time_format", "sqlite")
-	db, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
+	db, err := gorm.Open(sqliteDialector{&sqlite.Dialector{DSN: "file:" + path + "?" + q.Encode()}}, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("database: open sqlite %s: %w", path, err)
+		return nil, fmt.Errorf("database: open sqlite %s: %w", path, MarkUnavailable(err))
+	}
+	if err := markRowQueryOutages(db); err != nil {
+		_ = Close(db)
+		return nil, err
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -88,6 +101,32 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	sqlDB.SetMaxOpenConns(8)
 	sqlDB.SetMaxIdleConns(8)
 	return db, nil
+}
+
+// The drivers' dialects with a Translate of our own. GORM's own
+// translations (a unique violation becoming gorm.ErrDuplicatedKey, …) are
+// left out, so the driver's error stays in the chain as it always was; only
+// outages are marked. Each embeds the driver's concrete type so its other
+// methods (savepoints and the like) stay visible to GORM.
+type (
+	postgresDialector struct{ *postgres.Dialector }
+	sqliteDialector   struct{ *sqlite.Dialector }
+)
+
+func (postgresDialector) Translate(err error) error { return MarkUnavailable(err) }
+func (sqliteDialector) Translate(err error) error   { return MarkUnavailable(err) }
+
+// markRowQueryOutages covers the one path Translate does not see: GORM's
+// row callback, behind Raw(…).Scan and Rows, sets the query's error without
+// passing it to AddError.
+func markRowQueryOutages(db *gorm.DB) error {
+	err := db.Callback().Row().After("gorm:row").Register("hiroba:mark_unavailable", func(db *gorm.DB) {
+		db.Error = MarkUnavailable(db.Error)
+	})
+	if err != nil {
+		return fmt.Errorf("database: register the row callback: %w", err)
+	}
+	return nil
 }
 
 // Migrate applies the migrations the database lacks.

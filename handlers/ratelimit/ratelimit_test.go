@@ -39,6 +39,7 @@ func randomPrefix(tb testing.TB) string {
 
 // openRedis connects under prefix, skipping when Redis is unreachable
 // unless CI=true, where a missing Redis must fail rather than pass unseen.
+// The limiter runs on Redis's clock.
 func openRedis(tb testing.TB, prefix string) *redisLimiter {
 	tb.Helper()
 	url := testRedisURL()
@@ -67,23 +68,47 @@ func openRedis(tb testing.TB, prefix string) *redisLimiter {
 
 type backend struct {
 	name string
-	open func(tb testing.TB) Limiter
+	// open returns a limiter on the backend's own clock when now is nil,
+	// else on now.
+	open func(tb testing.TB, now func() time.Time) Limiter
 }
 
 func backends() []backend {
 	return []backend{
-		{"memory", func(tb testing.TB) Limiter {
-			l := NewMemory()
+		{"memory", func(tb testing.TB, now func() time.Time) Limiter {
+			if now == nil {
+				now = time.Now
+			}
+			l := newMemory(defaultMaxKeys, defaultSweepEvery, now)
 			tb.Cleanup(func() { _ = l.Close() })
 			return l
 		}},
-		{"redis", func(tb testing.TB) Limiter { return openRedis(tb, randomPrefix(tb)) }},
+		{"redis", func(tb testing.TB, now func() time.Time) Limiter {
+			l := openRedis(tb, randomPrefix(tb))
+			l.now = now
+			return l
+		}},
 	}
 }
 
+// forEachBackend runs test on each backend, on its own clock.
 func forEachBackend(t *testing.T, test func(t *testing.T, open func(testing.TB) Limiter)) {
 	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) { test(t, b.open) })
+		t.Run(b.name, func(t *testing.T) {
+			test(t, func(tb testing.TB) Limiter { return b.open(tb, nil) })
+		})
+	}
+}
+
+// forEachBackendOnClock runs test on each backend with a clock that moves
+// only when the test advances it, so a timeline is checked exactly and
+// without sleeping. The Redis backend is real Redis, given the time.
+func forEachBackendOnClock(t *testing.T, test func(t *testing.T, l Limiter, clock *fakeClock)) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			clock := newFakeClock()
+			test(t, b.open(t, clock.now), clock)
+		})
 	}
 }
 
@@ -94,24 +119,6 @@ func allow(t *testing.T, l Limiter, rule Rule, key string) Decision {
 		t.Fatalf("Allow(%s, %q): %v", rule.Name, key, err)
 	}
 	return d
-}
-
-// expectRefused checks a request refused when it came less than one freed
-// slot (within) after start. On a machine so loaded that more time passed,
-// a slot may rightly have come back, so it logs instead of failing: the
-// tests assert outcomes, never how fast the machine is.
-func expectRefused(t *testing.T, d Decision, start time.Time, within time.Duration) {
-	t.Helper()
-	if d.Allowed {
-		if time.Since(start) < within {
-			t.Fatalf("allowed %+v, want refused", d)
-		}
-		t.Logf("refusal not checked: %v passed, a slot may have come back", time.Since(start))
-		return
-	}
-	if d.RetryAfter <= 0 || d.Remaining != 0 {
-		t.Fatalf("refused with %+v, want RetryAfter > 0 and Remaining 0", d)
-	}
 }
 
 func TestLimitReachedExactlyAtLimit(t *testing.T) {
@@ -146,49 +153,53 @@ func TestLimitReachedExactlyAtLimit(t *testing.T) {
 	})
 }
 
-func TestRetryAfterIsLongEnough(t *testing.T) {
-	rule := Rule{"quick", 3, 300 * time.Millisecond} // a slot back every 100ms
-	forEachBackend(t, func(t *testing.T, open func(testing.TB) Limiter) {
-		l := open(t)
-		start := time.Now()
+// RetryAfter is exact: waiting one microsecond less (the Redis script's
+// grain) is not enough, waiting as told is.
+func TestRetryAfterIsExact(t *testing.T) {
+	rule := Rule{"quick", 3, 3 * time.Minute} // a slot back every minute
+	forEachBackendOnClock(t, func(t *testing.T, l Limiter, clock *fakeClock) {
 		for range rule.Limit {
 			allow(t, l, rule, "k")
 		}
 		d := allow(t, l, rule, "k")
-		expectRefused(t, d, start, rule.interval())
-		if d.RetryAfter > rule.Window {
-			t.Fatalf("RetryAfter = %v, longer than the window", d.RetryAfter)
+		if want := (Decision{RetryAfter: time.Minute}); d != want {
+			t.Fatalf("over the limit: %+v, want %+v", d, want)
 		}
-		// Waiting as told (plus a margin for the clock's grain) is enough.
-		time.Sleep(d.RetryAfter + 50*time.Millisecond)
-		if d := allow(t, l, rule, "k"); !d.Allowed {
-			t.Fatalf("after waiting RetryAfter: %+v, want allowed", d)
+		clock.advance(d.RetryAfter - time.Microsecond)
+		if d := allow(t, l, rule, "k"); d.Allowed || d.RetryAfter != time.Microsecond {
+			t.Fatalf("1µs before RetryAfter: %+v, want refused with 1µs to go", d)
+		}
+		clock.advance(time.Microsecond)
+		if d := allow(t, l, rule, "k"); !d.Allowed || d.Remaining != 0 {
+			t.Fatalf("after waiting RetryAfter: %+v, want allowed with 0 remaining", d)
 		}
 	})
 }
 
 func TestWindowSlides(t *testing.T) {
-	rule := Rule{"slide", 4, 800 * time.Millisecond} // a slot back every 200ms
+	rule := Rule{"slide", 4, 4 * time.Minute} // a slot back every minute
 	iv := rule.interval()
-	forEachBackend(t, func(t *testing.T, open func(testing.TB) Limiter) {
-		l := open(t)
-		start := time.Now()
+	forEachBackendOnClock(t, func(t *testing.T, l Limiter, clock *fakeClock) {
 		for i := range rule.Limit {
 			if d := allow(t, l, rule, "k"); !d.Allowed {
 				t.Fatalf("request %d refused: %+v", i+1, d)
 			}
 		}
-		expectRefused(t, allow(t, l, rule, "k"), start, iv)
+		if d := allow(t, l, rule, "k"); d.Allowed {
+			t.Fatalf("past the limit: %+v, want refused", d)
+		}
 
 		// One interval later, one slot is back, and only one.
-		time.Sleep(iv + 50*time.Millisecond)
+		clock.advance(iv)
 		if d := allow(t, l, rule, "k"); !d.Allowed {
 			t.Fatalf("after one interval: %+v, want allowed", d)
 		}
-		expectRefused(t, allow(t, l, rule, "k"), start, 2*iv)
+		if d := allow(t, l, rule, "k"); d.Allowed || d.RetryAfter != iv {
+			t.Fatalf("second request after one interval: %+v, want refused for %v", d, iv)
+		}
 
 		// A full quiet window later, the whole limit is back.
-		time.Sleep(rule.Window + 100*time.Millisecond)
+		clock.advance(rule.Window)
 		for i := range rule.Limit {
 			d := allow(t, l, rule, "k")
 			if !d.Allowed || d.Remaining != rule.Limit-1-i {
@@ -293,14 +304,54 @@ func TestRedisKeysExpire(t *testing.T) {
 	prefix := randomPrefix(t)
 	l := openRedis(t, prefix)
 	rule := Rule{"ttl", 2, time.Minute}
+	ctx := context.Background()
+	before, err := l.client.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
 	allow(t, l, rule, "k")
-	ttl, err := l.client.PTTL(context.Background(), prefix+"ttl:k").Result()
+	after, err := l.client.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttl, err := l.client.PTTL(ctx, prefix+"ttl:k").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// One request keeps the key for one interval, 30s here.
 	if ttl <= 0 || ttl > rule.interval() {
 		t.Fatalf("TTL = %v, want in (0, %v]", ttl, rule.interval())
+	}
+	// On Redis's own clock, the stored TAT is its TIME plus one interval.
+	stored, err := l.client.Get(ctx, prefix+"ttl:k").Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tat := time.UnixMicro(stored)
+	if lo, hi := before.Add(rule.interval()), after.Add(rule.interval()); tat.Before(lo) || tat.After(hi) {
+		t.Fatalf("stored TAT %v, want Redis's time plus %v, in [%v, %v]", tat, rule.interval(), lo, hi)
+	}
+}
+
+// With the time passed in, the key's TTL follows that time, not Redis's:
+// it lives exactly until the key is drained on the caller's timeline.
+func TestRedisKeyTTLFollowsGivenClock(t *testing.T) {
+	prefix := randomPrefix(t)
+	l := openRedis(t, prefix)
+	clock := newFakeClock()
+	l.now = clock.now
+	rule := Rule{"ttl", 2, time.Minute} // a slot back every 30s
+	allow(t, l, rule, "k")              // drained at +30s
+	clock.advance(20 * time.Second)
+	allow(t, l, rule, "k") // drained at +60s, 40s from now
+	ttl, err := l.client.PTTL(context.Background(), prefix+"ttl:k").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Redis's clock would have made it 60s; the real time the test took
+	// since the script ran only shortens it.
+	if ttl <= 30*time.Second || ttl > 40*time.Second {
+		t.Fatalf("TTL = %v, want 40s less the few milliseconds since", ttl)
 	}
 }
 
@@ -374,6 +425,10 @@ type fakeClock struct {
 	t  time.Time
 }
 
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Unix(1_700_000_000, 0)}
+}
+
 func (c *fakeClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -386,10 +441,10 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// The memory backend's clock can be driven, so its timeline is checked to
-// the nanosecond; the Redis script does the same arithmetic.
-func TestMemoryTimeline(t *testing.T) {
-	rule := Rule{"timeline", 2, 10 * time.Second} // a slot back every 5s
+// Both backends follow the same timeline exactly: gcra in Go and the
+// script in Redis do the same arithmetic.
+func TestTimeline(t *testing.T) {
+	rule := Rule{"timeline", 2, 10 * time.Minute} // a slot back every 5 minutes
 	steps := []struct {
 		after      time.Duration
 		allowed    bool
@@ -398,29 +453,29 @@ func TestMemoryTimeline(t *testing.T) {
 	}{
 		{0, true, 1, 0},
 		{0, true, 0, 0},
-		{0, false, 0, 5 * time.Second},
-		{2 * time.Second, false, 0, 3 * time.Second},
-		{3 * time.Second, true, 0, 0},
-		{0, false, 0, 5 * time.Second},
-		{7 * time.Second, true, 0, 0}, // 2s late: the spare 2s make no second slot
-		{20 * time.Second, true, 1, 0},
+		{0, false, 0, 5 * time.Minute},
+		{2 * time.Minute, false, 0, 3 * time.Minute},
+		{3 * time.Minute, true, 0, 0},
+		{0, false, 0, 5 * time.Minute},
+		{7 * time.Minute, true, 0, 0}, // 2 minutes late: they make no second slot
+		{20 * time.Minute, true, 1, 0},
 		{0, true, 0, 0},
 	}
-	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	l := newMemory(defaultMaxKeys, defaultSweepEvery, clock.now)
-	for i, s := range steps {
-		clock.advance(s.after)
-		d := allow(t, l, rule, "k")
-		want := Decision{Allowed: s.allowed, Remaining: s.remaining, RetryAfter: s.retryAfter}
-		if d != want {
-			t.Fatalf("step %d: %+v, want %+v", i+1, d, want)
+	forEachBackendOnClock(t, func(t *testing.T, l Limiter, clock *fakeClock) {
+		for i, s := range steps {
+			clock.advance(s.after)
+			d := allow(t, l, rule, "k")
+			want := Decision{Allowed: s.allowed, Remaining: s.remaining, RetryAfter: s.retryAfter}
+			if d != want {
+				t.Fatalf("step %d: %+v, want %+v", i+1, d, want)
+			}
 		}
-	}
+	})
 }
 
 func TestMemoryEvictsLeastRecentlyUsed(t *testing.T) {
 	rule := Rule{"lru", 1, time.Minute}
-	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	clock := newFakeClock()
 	l := newMemory(3, time.Hour, clock.now)
 	steps := []struct {
 		key     string
@@ -448,7 +503,7 @@ func TestMemoryEvictsLeastRecentlyUsed(t *testing.T) {
 func TestMemorySweepsExpiredKeys(t *testing.T) {
 	short := Rule{"short", 1, 10 * time.Second}
 	long := Rule{"long", 1, time.Hour}
-	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	clock := newFakeClock()
 	l := newMemory(defaultMaxKeys, time.Minute, clock.now)
 	for i := range 10 {
 		allow(t, l, short, strconv.Itoa(i))
@@ -581,7 +636,7 @@ func BenchmarkAllow(b *testing.B) {
 	}
 	for _, be := range backends() {
 		b.Run(be.name+"/serial", func(b *testing.B) {
-			l := be.open(b)
+			l := be.open(b, nil)
 			ctx := context.Background()
 			i := 0
 			for b.Loop() {
@@ -592,7 +647,7 @@ func BenchmarkAllow(b *testing.B) {
 			}
 		})
 		b.Run(be.name+"/parallel", func(b *testing.B) {
-			l := be.open(b)
+			l := be.open(b, nil)
 			ctx := context.Background()
 			var worker atomic.Int64
 			b.RunParallel(func(pb *testing.PB) {

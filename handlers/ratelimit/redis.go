@@ -13,21 +13,29 @@ import (
 // and writing it back, which a GET then SET from Go could not promise.
 //
 // The clock is Redis's own TIME, not the caller's, so instances whose clocks
-// disagree still share one timeline. Microseconds since the epoch (~1.8e15)
-// stay exact in Lua's doubles, which hold integers up to 2^53.
+// disagree still share one timeline. Only tests pass a time of their own
+// (ARGV[3]), to step through a timeline without sleeping; the key's TTL is
+// then counted from that time, so it still ends when the key stops mattering
+// on the test's timeline, as long as the test takes less real time than the
+// TTL. Microseconds since the epoch (~1.8e15) stay exact in Lua's doubles,
+// which hold integers up to 2^53.
 //
-// KEYS[1]: the counter; ARGV[1]: emission interval in µs; ARGV[2]: limit.
+// KEYS[1]: the counter; ARGV[1]: emission interval in µs; ARGV[2]: limit;
+// ARGV[3], optional: now in µs since the epoch.
 // Returns {allowed (0/1), remaining, retry after in µs}.
 const gcraScript = `
-if redis.replicate_commands then
-  -- Redis before 5 replicates scripts verbatim and refuses a write after
-  -- TIME; this makes it replicate the SET's effect instead.
-  redis.replicate_commands()
-end
 local interval = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = tonumber(ARGV[3])
+if not now then
+  if redis.replicate_commands then
+    -- Redis before 5 replicates scripts verbatim and refuses a write after
+    -- TIME; this makes it replicate the SET's effect instead.
+    redis.replicate_commands()
+  end
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then
   tat = now
@@ -55,6 +63,8 @@ type redisLimiter struct {
 	client *redis.Client
 	script *redis.Script
 	prefix string
+	// now, when set, replaces Redis's clock: tests drive it.
+	now func() time.Time
 }
 
 // NewRedis returns a Limiter whose counters live in Redis, shared by every
@@ -115,8 +125,11 @@ func (l *redisLimiter) Allow(ctx context.Context, rule Rule, key string) (Decisi
 		return Decision{}, err
 	}
 	iv := (rule.interval() + time.Microsecond - 1) / time.Microsecond
-	res, err := l.script.Run(ctx, l.client, []string{l.prefix + rule.Name + ":" + key},
-		int64(iv), rule.Limit).Int64Slice()
+	args := []any{int64(iv), rule.Limit}
+	if l.now != nil {
+		args = append(args, l.now().UnixMicro())
+	}
+	res, err := l.script.Run(ctx, l.client, []string{l.prefix + rule.Name + ":" + key}, args...).Int64Slice()
 	if err != nil {
 		return Decision{}, fmt.Errorf("ratelimit: redis allow %s: %w", rule.Name, err)
 	}

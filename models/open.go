@@ -1,0 +1,60 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"hiroba/models/database"
+)
+
+// ErrUnavailable is in the chain of every error that means the database
+// could not be reached (refused or dropped connections, the request's
+// deadline passing while waiting, a closed pool, PostgreSQL shutting down or
+// starting, SQLite locked past its busy timeout): an outage that ends by
+// itself, not a wrong query. Handlers answer it with 503.
+var ErrUnavailable = database.ErrUnavailable
+
+// Open connects to the database named by rawURL: empty for the default
+// SQLite file, "sqlite:PATH" for another file, "postgres://…" for
+// PostgreSQL. The schema is left as it is (Migrate brings it up to date);
+// Close releases the connections.
+func Open(rawURL string) (*Store, error) {
+	db, dialect, err := database.Open(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return NewStore(db, dialect), nil
+}
+
+// Migrate applies the migrations the database lacks and returns their
+// versions.
+func (s *Store) Migrate(ctx context.Context) ([]int, error) {
+	return database.Migrate(ctx, s.db, s.dialect)
+}
+
+// Close releases the connections of a store Open returned.
+func (s *Store) Close() error {
+	return database.Close(s.db)
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("models: ping: %w", database.MarkUnavailable(err))
+	}
+	return nil
+}
+
+// AfterQuery calls fn with the SQL and the table of every read the store
+// runs from now on, for tests that hold a request to the queries it may make.
+func (s *Store) AfterQuery(name string, fn func(sql, table string)) error {
+	return s.db.Callback().Query().After("gorm:query").Register(name, func(db *gorm.DB) {
+		fn(db.Statement.SQL.String(), db.Statement.Table)
+	})
+}
