@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"hiroba/migrations"
+	"hiroba/models/database"
 	"hiroba/models/markdown"
 	"hiroba/models/search"
 )
@@ -72,13 +73,7 @@ func notFound(err error, what string, args ...any) error {
 // uniqueViolation reports whether err is a unique constraint refusing a
 // row, in either dialect: the drivers' own error codes, as GORM reads them.
 func (s *Store) uniqueViolation(err error) bool {
-	t, ok := s.db.Dialector.(gorm.ErrorTranslator)
-	for ; ok && err != nil; err = errors.Unwrap(err) {
-		if errors.Is(t.Translate(err), gorm.ErrDuplicatedKey) {
-			return true
-		}
-	}
-	return false
+	return database.IsUniqueViolation(s.db, err)
 }
 
 // RenderMarkdown renders a source exactly as a stored post would be, for

@@ -4,6 +4,7 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -162,4 +163,26 @@ func withConnectTimeout(rawURL string) string {
 	q.Set("connect_timeout", "5")
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// IsUniqueViolation reports whether err, or an error it wraps, is the
+// driver's refusal of a duplicate under a unique constraint. It asks the
+// driver's own translation, which the dialects above leave out of every
+// error GORM returns.
+func IsUniqueViolation(db *gorm.DB, err error) bool {
+	var t gorm.ErrorTranslator
+	switch d := db.Dialector.(type) {
+	case postgresDialector:
+		t = d.Dialector
+	case sqliteDialector:
+		t = d.Dialector
+	default:
+		t, _ = db.Dialector.(gorm.ErrorTranslator)
+	}
+	for ; t != nil && err != nil; err = errors.Unwrap(err) {
+		if errors.Is(t.Translate(err), gorm.ErrDuplicatedKey) {
+			return true
+		}
+	}
+	return false
 }
