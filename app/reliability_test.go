@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net"
@@ -325,11 +326,13 @@ func requireRedis(t *testing.T, rawURL string) {
 	t.Helper()
 	l, err := ratelimit.NewRedis(rawURL)
 	if err != nil {
+		redisStatus.Missing(fmt.Sprintf("unreachable at %s: %v", rawURL, err))
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Redis is required under CI but unreachable: %v", err)
 		}
 		t.Skipf("Redis unreachable at %s: %v", rawURL, err)
 	}
+	redisStatus.Ran()
 	l.Close()
 }
 

@@ -6,13 +6,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
 
+	"hiroba/internal/servicetest"
 	"hiroba/migrations"
 	"hiroba/models"
 	"hiroba/models/database"
@@ -84,23 +87,47 @@ func PostgresURL() string {
 	return DefaultPostgresURL
 }
 
+// Postgres records whether the package's tests ran on PostgreSQL; a
+// package's TestMain reports it with servicetest.Main.
+var Postgres = servicetest.New("postgres")
+
+// adminPool is one pool per test process for making and dropping the
+// tests' schemas, opened by the first test that needs PostgreSQL; adminErr
+// says why it could not be.
+var (
+	adminOnce sync.Once
+	adminPool *gorm.DB
+	adminErr  error
+)
+
+func adminDB() (*gorm.DB, error) {
+	adminOnce.Do(func() {
+		db, _, err := database.Open(PostgresURL())
+		if err == nil {
+			err = ping(db)
+			if err != nil {
+				_ = database.Close(db)
+			}
+		}
+		adminPool, adminErr = db, err
+	})
+	return adminPool, adminErr
+}
+
 // RequirePostgres skips (or, under CI, fails) when PostgreSQL is unreachable.
 func RequirePostgres(t testing.TB) {
 	t.Helper()
-	db, _, err := database.Open(PostgresURL())
-	if err == nil {
-		err = pingAndClose(db)
-	}
-	if err != nil {
+	if _, err := adminDB(); err != nil {
+		Postgres.Missing(fmt.Sprintf("unreachable at %s: %v", redact(PostgresURL()), err))
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("PostgreSQL is required under CI but unreachable at %s: %v", redact(PostgresURL()), err)
 		}
 		t.Skipf("PostgreSQL unreachable at %s (set HIROBA_TEST_POSTGRES_URL): %v", redact(PostgresURL()), err)
 	}
+	Postgres.Ran()
 }
 
-func pingAndClose(db *gorm.DB) error {
-	defer database.Close(db)
+func ping(db *gorm.DB) error {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return err
@@ -123,25 +150,14 @@ func openPostgresSchema(t testing.TB) *gorm.DB {
 func PostgresSchemaURL(t testing.TB) string {
 	t.Helper()
 	RequirePostgres(t)
-	admin, _, err := database.Open(PostgresURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer database.Close(admin)
+	admin, _ := adminDB()
 	buf := make([]byte, 6)
 	_, _ = rand.Read(buf)
 	schema := "t_" + hex.EncodeToString(buf)
 	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		admin, _, err := database.Open(PostgresURL())
-		if err != nil {
-			return
-		}
-		defer database.Close(admin)
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	})
+	t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
 	u, err := url.Parse(PostgresURL())
 	if err != nil {
 		t.Fatal(err)
