@@ -119,8 +119,9 @@ func seedReply(t *testing.T, srv *Server, author models.User, threadID int64, bo
 }
 
 // eachDialect runs a browser test on every database, in parallel, each with
-// its own server and Chromium.
+// its own server and browser context.
 func eachDialect(t *testing.T, run func(t *testing.T, srv *Server, b *browser)) {
+	t.Parallel()
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +57,10 @@ var (
 	chromiumStop = func() {}
 	chromiumErr  error
 	chromiumMiss error // why there is no browser to start
+	// chromiumTabs bounds the tests that drive the browser at once to the
+	// cores there are, whatever -parallel lets the package's other tests do:
+	// each flow must finish within browserTimeout.
+	chromiumTabs = make(chan struct{}, goruntime.GOMAXPROCS(0))
 )
 
 // startChromium starts the shared browser with a fresh profile.
@@ -127,6 +132,8 @@ func newChromium(t *testing.T) *browser {
 		t.Fatal(chromiumErr)
 	}
 	chromiumStatus.Ran()
+	chromiumTabs <- struct{}{}
+	t.Cleanup(func() { <-chromiumTabs })
 	timeout, cancelTimeout := context.WithTimeout(chromiumRoot, browserTimeout)
 	problems := &pageProblems{}
 	ctx, cancelTab := chromedp.NewContext(timeout, chromedp.WithNewBrowserContext(), chromedp.WithListener(problems.record))
@@ -340,6 +347,7 @@ func (b *browser) signIn(username string) {
 }
 
 func TestBrowserAskAndReply(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()

@@ -39,9 +39,11 @@ func TestAcknowledgedWriteSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary")
 	}
+	t.Parallel()
 	bin := buildForum(t)
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			var dbURL string
 			switch dialect {
 			case migrations.SQLite:
@@ -73,6 +75,7 @@ func TestAcknowledgedWriteSurvivesKill(t *testing.T) {
 }
 
 func TestDatabaseOutageGives503AndRecovers(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, migrations.Postgres)
 	dbURL, err := url.Parse(cfg.DatabaseURL)
 	if err != nil {

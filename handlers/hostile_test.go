@@ -201,6 +201,7 @@ func unlimited(c *app.Config) {
 // The whole corpus goes through SQLite, the quicker database; PostgreSQL
 // takes a sample that holds every kind of string in the corpus.
 func TestHostileInputBreaksNothing(t *testing.T) {
+	t.Parallel()
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()

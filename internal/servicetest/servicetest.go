@@ -4,9 +4,12 @@
 package servicetest
 
 import (
+	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -60,11 +63,28 @@ func (s *Service) status() string {
 	}
 }
 
-// Main runs the package's tests and reports on the services; a TestMain
-// that has nothing else to do is this one call.
+// Main runs the package's tests, several per core unless -parallel says
+// otherwise (see Parallel), and reports on the services; a TestMain that
+// has nothing else to do is this one call.
 func Main(m *testing.M, services ...*Service) {
+	Parallel(4 * runtime.GOMAXPROCS(0))
 	m.Run() // the testing package exits with its code when TestMain returns
 	Report(services...)
+}
+
+// Parallel lets n parallel tests run at once unless -parallel was given.
+// Tests that spend most of their time waiting for a database keep the
+// cores busier when more of them run than there are cores. TestMain calls
+// it before m.Run.
+func Parallel(n int) {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		_ = flag.Set("test.parallel", strconv.Itoa(n))
+	}
 }
 
 // Report prints the package's line, such as
