@@ -45,7 +45,7 @@ func newForumWith(t *testing.T, dialect string, configure func(*app.Config)) *fo
 	cfg.SessionSecret = "handler-test-secret-handler-test"
 	switch dialect {
 	case migrations.SQLite:
-		cfg.DatabaseURL = "sqlite:" + t.TempDir() + "/hiroba.db"
+		cfg.DatabaseURL = modeltest.SQLiteURL(t)
 	case migrations.Postgres:
 		cfg.DatabaseURL = modeltest.PostgresSchemaURL(t)
 	}

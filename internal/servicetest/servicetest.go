@@ -63,11 +63,11 @@ func (s *Service) status() string {
 	}
 }
 
-// Main runs the package's tests, several per core unless -parallel says
+// Main runs the package's tests, two per core unless -parallel says
 // otherwise (see Parallel), and reports on the services; a TestMain that
 // has nothing else to do is this one call.
 func Main(m *testing.M, services ...*Service) {
-	Parallel(4 * runtime.GOMAXPROCS(0))
+	Parallel(2 * runtime.GOMAXPROCS(0))
 	m.Run() // the testing package exits with its code when TestMain returns
 	Report(services...)
 }
