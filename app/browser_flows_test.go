@@ -625,6 +625,11 @@ func checkInlineScriptBlocked(t *testing.T, b *browser, path string) {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	defer cancel()
+	// The tab opens within the test's time, as newChromium's does; the
+	// wait below is for the page.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
 	ctx, cancelTimeout := context.WithTimeout(ctx, waitTimeout)
 	defer cancelTimeout()
 	if err := chromedp.Do(ctx, chromedp.Navigate(b.base+path)); err != nil {
