@@ -12,6 +12,7 @@ import (
 // next person to sign in does not find it, and signing out removes it (and
 // any draft saved before drafts were per user).
 func TestBrowserDraftsLeaveWithTheirUser(t *testing.T) {
+	t.Parallel()
 	_, base := startServer(t, testConfig(t, migrations.SQLite))
 	b := newChromium(t)
 	b.base = base

@@ -119,8 +119,9 @@ func seedReply(t *testing.T, srv *Server, author models.User, threadID int64, bo
 }
 
 // eachDialect runs a browser test on every database, in parallel, each with
-// its own server and Chromium.
+// its own server and browser context.
 func eachDialect(t *testing.T, run func(t *testing.T, srv *Server, b *browser)) {
+	t.Parallel()
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
@@ -624,6 +625,11 @@ func checkInlineScriptBlocked(t *testing.T, b *browser, path string) {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	defer cancel()
+	// The tab opens within the test's time, as newChromium's does; the
+	// wait below is for the page.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
 	ctx, cancelTimeout := context.WithTimeout(ctx, waitTimeout)
 	defer cancelTimeout()
 	if err := chromedp.Do(ctx, chromedp.Navigate(b.base+path)); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -22,8 +23,8 @@ import (
 	"hiroba/models/modeltest"
 )
 
-// browserTimeout bounds one test's browser: a hung page fails the test
-// instead of stalling the whole run.
+// browserTimeout bounds one test's browser tab, and the browser's start: a
+// hung page fails the test instead of stalling the whole run.
 const browserTimeout = 60 * time.Second
 
 // chromiumPath finds a browser already on the machine; tests never fetch one.
@@ -46,17 +47,33 @@ type browser struct {
 	problems *pageProblems
 }
 
-// newChromium starts a headless Chromium with a fresh profile for the test
-// and closes it when the test ends. Without a browser the test is skipped,
-// except under CI, where a skipped browser test would hide a broken setup.
-func newChromium(t *testing.T) *browser {
-	t.Helper()
+// The package's tests share one headless Chromium, started by the first
+// test that needs it and stopped by TestMain after the last; each test gets
+// a browser context of its own in it, so no cookies or storage leak from one
+// test to another.
+var (
+	chromiumOnce sync.Once
+	chromiumRoot context.Context // the browser's first tab, parent of the tests' contexts
+	chromiumStop = func() {}
+	chromiumErr  error
+	chromiumMiss error // why there is no browser to start
+	// chromiumTabs bounds the tests that drive the browser at once to the
+	// cores there are, whatever -parallel lets the package's other tests do:
+	// each flow must finish within browserTimeout.
+	chromiumTabs = make(chan struct{}, goruntime.GOMAXPROCS(0))
+)
+
+// startChromium starts the shared browser with a fresh profile.
+func startChromium() {
 	path, err := chromiumPath()
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is required under CI but was not found (set HIROBA_CHROMIUM): %v", err)
-		}
-		t.Skipf("no Chromium found at $HIROBA_CHROMIUM, /usr/bin/chromium or on PATH (install Debian's chromium): %v", err)
+		chromiumMiss = err
+		return
+	}
+	profile, err := os.MkdirTemp("", "hiroba-chromium-")
+	if err != nil {
+		chromiumErr = err
+		return
 	}
 	// chromedp's defaults keep Chromium quiet and off /dev/shm, which is
 	// small in containers; the rest is named here so the test reads whole.
@@ -69,23 +86,66 @@ func newChromium(t *testing.T) *browser {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
-	timeout, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(timeout, opts...)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	root, cancelRoot := chromedp.NewContext(alloc)
+	chromiumStop = func() {
+		cancelRoot()
+		cancelAlloc() // waits for Chromium to exit, before its profile is removed
+		_ = os.RemoveAll(profile)
+	}
+	// The first run binds the browser's life to root, so the bound on its
+	// start is a timer beside it rather than a deadline on it.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(root) }()
+	select {
+	case err = <-started:
+	case <-time.After(browserTimeout):
+		err = fmt.Errorf("no answer in %v", browserTimeout)
+	}
+	if err != nil {
+		chromiumStop()
+		chromiumStop = func() {}
+		chromiumErr = fmt.Errorf("start Chromium %s: %w", path, err)
+		return
+	}
+	chromiumRoot = root
+}
+
+// newChromium opens a tab for the test in a browser context of its own, in
+// the package's Chromium, and closes it when the test ends. Without a
+// browser the test is skipped, except under CI, where a skipped browser test
+// would hide a broken setup.
+func newChromium(t *testing.T) *browser {
+	t.Helper()
+	chromiumOnce.Do(startChromium)
+	if chromiumMiss != nil {
+		chromiumStatus.Missing("not found at $HIROBA_CHROMIUM, /usr/bin/chromium or on PATH: " + chromiumMiss.Error())
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Chromium is required under CI but was not found (set HIROBA_CHROMIUM): %v", chromiumMiss)
+		}
+		t.Skipf("no Chromium found at $HIROBA_CHROMIUM, /usr/bin/chromium or on PATH (install Debian's chromium): %v", chromiumMiss)
+	}
+	if chromiumErr != nil {
+		t.Fatal(chromiumErr)
+	}
+	chromiumStatus.Ran()
+	chromiumTabs <- struct{}{}
+	t.Cleanup(func() { <-chromiumTabs })
+	timeout, cancelTimeout := context.WithTimeout(chromiumRoot, browserTimeout)
 	problems := &pageProblems{}
-	ctx, cancelTab := chromedp.NewContext(alloc, chromedp.WithListener(problems.record))
+	ctx, cancelTab := chromedp.NewContext(timeout, chromedp.WithNewBrowserContext(), chromedp.WithListener(problems.record))
 	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc() // waits for Chromium to exit, before TempDir removes its profile
+		cancelTab() // closes the tab and its browser context, and with them their connections
 		cancelTimeout()
 	})
 	start := time.Now()
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium %s: %v", path, err)
+		t.Fatalf("open a tab in Chromium: %v", err)
 	}
-	t.Logf("Chromium started in %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("tab opened in %v", time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() { problems.check(t) })
 	return &browser{t: t, ctx: ctx, shots: os.Getenv("HIROBA_SCREENSHOTS"), problems: problems}
 }
@@ -287,6 +347,7 @@ func (b *browser) signIn(username string) {
 }
 
 func TestBrowserAskAndReply(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()

@@ -26,7 +26,7 @@ func testConfig(t *testing.T, dialect string) Config {
 	cfg.SessionSecret = "test-secret-test-secret-test-secret"
 	switch dialect {
 	case migrations.SQLite:
-		cfg.DatabaseURL = "sqlite:" + t.TempDir() + "/hiroba.db"
+		cfg.DatabaseURL = modeltest.SQLiteURL(t)
 	case migrations.Postgres:
 		cfg.DatabaseURL = modeltest.PostgresSchemaURL(t)
 	}

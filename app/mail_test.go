@@ -151,6 +151,7 @@ func (c *clock) Add(d time.Duration) {
 }
 
 func TestNotificationEmail(t *testing.T) {
+	t.Parallel()
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
@@ -351,6 +352,7 @@ func unsent(t *testing.T, s *models.Store) []models.Mail {
 }
 
 func TestServeRunsAndStopsTheMailer(t *testing.T) {
+	t.Parallel()
 	mb := newMailbox(t)
 	cfg := testConfig(t, modeltest.Dialects[0])
 	cfg.SMTPURL = "smtp://" + mb.addr

@@ -28,8 +28,10 @@ import (
 const expiredSignInText = "That sign-in attempt expired or did not start here."
 
 func TestOAuthSignInCreatesThenReusesUser(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			idp := startOIDC(t)
 			srv, forum := startServer(t, oidcConfig(t, dialect, idp))
 			ctx := context.Background()
@@ -85,8 +87,10 @@ func TestOAuthSignInCreatesThenReusesUser(t *testing.T) {
 }
 
 func TestOAuthStateMismatchIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			idp := startOIDC(t)
 			srv, forum := startServer(t, oidcConfig(t, dialect, idp))
 			ctx := context.Background()
@@ -131,8 +135,10 @@ func TestOAuthStateMismatchIsRefused(t *testing.T) {
 }
 
 func TestOAuthLoginPageOffersOnlyTheProvider(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			idp := startOIDC(t)
 			srv, forum := startServer(t, oidcConfig(t, dialect, idp))
 

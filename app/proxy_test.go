@@ -149,6 +149,7 @@ func TestTrustedProxyGivesEachClientItsOwnBudget(t *testing.T) {
 // Without HIROBA_TRUSTED_PROXIES nobody's forwarding headers count: a
 // client cannot pick its address, its scheme or its request id.
 func TestForwardingHeadersFromUntrustedClientsAreIgnored(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, migrations.SQLite)
 	searchBudget(&cfg)
 	base, logs := startLoggedServer(t, cfg)
@@ -169,6 +170,7 @@ func TestForwardingHeadersFromUntrustedClientsAreIgnored(t *testing.T) {
 // A request id is the log's key to one request: only a trusted proxy may
 // choose it, and only as a plain token.
 func TestRequestIDOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
 	untrusted := testConfig(t, migrations.SQLite)
 	base, logs := startLoggedServer(t, untrusted)
 	resp := fetch(t, http.MethodGet, base+"/healthz", "X-Request-Id", "forged-request-id")
@@ -202,6 +204,7 @@ func TestRequestIDOnlyFromTrustedProxies(t *testing.T) {
 // A forum listening on loopback behind a proxy, with no provider, must not
 // offer the development sign-in to the internet, and says why in the log.
 func TestDevSignInOffBehindProxySaysWhy(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, migrations.SQLite)
 	cfg.BaseURL = "https://forum.example.com"
 	base, logs := startLoggedServer(t, cfg)

@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net"
@@ -38,9 +39,11 @@ func TestAcknowledgedWriteSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary")
 	}
+	t.Parallel()
 	bin := buildForum(t)
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			var dbURL string
 			switch dialect {
 			case migrations.SQLite:
@@ -72,6 +75,7 @@ func TestAcknowledgedWriteSurvivesKill(t *testing.T) {
 }
 
 func TestDatabaseOutageGives503AndRecovers(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, migrations.Postgres)
 	dbURL, err := url.Parse(cfg.DatabaseURL)
 	if err != nil {
@@ -325,11 +329,13 @@ func requireRedis(t *testing.T, rawURL string) {
 	t.Helper()
 	l, err := ratelimit.NewRedis(rawURL)
 	if err != nil {
+		redisStatus.Missing(fmt.Sprintf("unreachable at %s: %v", rawURL, err))
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Redis is required under CI but unreachable: %v", err)
 		}
 		t.Skipf("Redis unreachable at %s: %v", rawURL, err)
 	}
+	redisStatus.Ran()
 	l.Close()
 }
 

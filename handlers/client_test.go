@@ -45,7 +45,7 @@ func newForumWith(t *testing.T, dialect string, configure func(*app.Config)) *fo
 	cfg.SessionSecret = "handler-test-secret-handler-test"
 	switch dialect {
 	case migrations.SQLite:
-		cfg.DatabaseURL = "sqlite:" + t.TempDir() + "/hiroba.db"
+		cfg.DatabaseURL = modeltest.SQLiteURL(t)
 	case migrations.Postgres:
 		cfg.DatabaseURL = modeltest.PostgresSchemaURL(t)
 	}
@@ -63,13 +63,15 @@ func newForumWith(t *testing.T, dialect string, configure func(*app.Config)) *fo
 // staff reads the store as a moderator does, for checks behind the pages.
 var staff = &models.User{ID: -1, Role: models.RoleModerator}
 
-// eachDialect runs a test on SQLite and on PostgreSQL.
+// eachDialect runs a test on SQLite and on PostgreSQL, side by side and
+// beside the package's other parallel tests: each has a forum of its own.
 func eachDialect(t *testing.T, fn func(t *testing.T, f *forum)) {
 	eachDialectWith(t, func(*app.Config) {}, fn)
 }
 
 // eachDialectWith is eachDialect over forums configured for the test.
 func eachDialectWith(t *testing.T, configure func(*app.Config), fn func(t *testing.T, f *forum)) {
+	t.Parallel()
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()

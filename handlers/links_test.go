@@ -49,6 +49,7 @@ func TestNewAccountLinksCountInEveryForm(t *testing.T) {
 // eachDialectUnlimited is eachDialect without request budgets, for tests
 // that post more often than a person would.
 func eachDialectUnlimited(t *testing.T, fn func(t *testing.T, f *forum)) {
+	t.Parallel()
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()

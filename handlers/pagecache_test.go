@@ -12,6 +12,7 @@ import (
 )
 
 func TestAnonymousPageCache(t *testing.T) {
+	t.Parallel()
 	f := newForumWith(t, migrations.SQLite, func(c *app.Config) { c.PageCacheTTL = time.Hour })
 	first := f.browser().get("/")
 	etag := first.Header.Get("ETag")

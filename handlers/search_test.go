@@ -112,6 +112,7 @@ func TestSimilarThreads(t *testing.T) {
 }
 
 func TestOpenSearchAndHeaderSearch(t *testing.T) {
+	t.Parallel()
 	f := newForum(t, "sqlite")
 	p := f.browser().get("/opensearch.xml")
 	expect(t, p, http.StatusOK, "<OpenSearchDescription", `/search?q={searchTerms}`, "<ShortName>Hiroba</ShortName>")

@@ -42,6 +42,7 @@ func setCookie(p page, name string) string {
 // An https public address, however its scheme is spelled, tells browsers
 // to stay on https and makes every cookie Secure; an http one does neither.
 func TestHTTPSSiteSendsHSTSAndSecureCookies(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"https://forum.example.com", "HTTPS://Forum.Example.com", "Https://forum.example.com/"} {
 		f := newForumWith(t, migrations.SQLite, func(c *app.Config) { c.BaseURL = base })
 		b := f.browser()
@@ -76,6 +77,7 @@ func TestHTTPSSiteSendsHSTSAndSecureCookies(t *testing.T) {
 // A forum on a loopback address behind a proxy (its public address is not
 // this machine) is open to everyone: nobody may sign in as anybody there.
 func TestDevSignInIsOffBehindAProxy(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"https://forum.example.com", "http://forum.example.com", "https://127.0.0.1:8080", "http://192.0.2.10:8080"} {
 		f := newForumWith(t, migrations.SQLite, func(c *app.Config) { c.BaseURL = base })
 		attacker := f.browser()
@@ -96,6 +98,7 @@ func TestDevSignInIsOffBehindAProxy(t *testing.T) {
 // An error page for a signed-in user is rendered while the request's
 // context is still live: the bell still counts what is unread.
 func TestErrorPagesForSignedInUsersShowTheirUnreadCount(t *testing.T) {
+	t.Parallel()
 	f := newForum(t, migrations.SQLite)
 	hana := f.browser()
 	hana.signIn("hana")

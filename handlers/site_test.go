@@ -106,6 +106,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	f := newForum(t, "sqlite")
 	p := f.browser().get("/")
 	csp := p.Header.Get("Content-Security-Policy")
@@ -128,6 +129,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestHealth(t *testing.T) {
+	t.Parallel()
 	f := newForum(t, "sqlite")
 	expect(t, f.browser().get("/healthz"), http.StatusOK, `"ok"`)
 	expect(t, f.browser().get("/readyz"), http.StatusOK, `"ok"`)

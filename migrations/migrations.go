@@ -71,15 +71,17 @@ func Apply(ctx context.Context, db *sql.DB, dialect string) ([]int, error) {
 	}
 	if dialect == Postgres {
 		// Two instances starting together must not both apply the same step.
+		// The lock is the schema's: forums in other schemas of the database
+		// (the tests make one each) migrate side by side.
 		conn, err := db.Conn(ctx)
 		if err != nil {
 			return nil, err
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727274)`); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727274, hashtext(coalesce(current_schema(), '')))`); err != nil {
 			return nil, fmt.Errorf("migrations: lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727274)`)
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727274, hashtext(coalesce(current_schema(), '')))`)
 	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,

@@ -29,8 +29,10 @@ func TestListsMatchAcrossDialects(t *testing.T) {
 }
 
 func TestApplyIsIdempotent(t *testing.T) {
+	t.Parallel()
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel()
 			db, _ := modeltest.Open(t, d) // applies every migration once
 			sqlDB, _ := db.DB()
 			ctx := context.Background()

@@ -52,6 +52,7 @@ func applyUpTo(t *testing.T, db *gorm.DB, dialect string, version int) {
 // threads: everyone who posted watches their threads (deleted posts do not
 // count), and a post deleted afterwards takes its notifications with it.
 func TestNotificationsMigration(t *testing.T) {
+	t.Parallel()
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()

@@ -19,6 +19,7 @@ import (
 var staff = &models.User{ID: -1, Role: models.RoleModerator}
 
 func eachDialect(t *testing.T, fn func(t *testing.T, s *models.Store)) {
+	t.Parallel() // each test has databases of its own
 	for _, d := range modeltest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
