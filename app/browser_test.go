@@ -132,8 +132,12 @@ func newChromium(t *testing.T) *browser {
 		t.Fatal(chromiumErr)
 	}
 	chromiumStatus.Ran()
+	waiting := time.Now()
 	chromiumTabs <- struct{}{}
 	t.Cleanup(func() { <-chromiumTabs })
+	if waited := time.Since(waiting); waited > time.Second {
+		t.Logf("waited %v for another test's tab to close", waited.Round(time.Millisecond))
+	}
 	timeout, cancelTimeout := context.WithTimeout(chromiumRoot, browserTimeout)
 	problems := &pageProblems{}
 	ctx, cancelTab := chromedp.NewContext(timeout, chromedp.WithNewBrowserContext(), chromedp.WithListener(problems.record))

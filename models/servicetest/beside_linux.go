@@ -18,13 +18,15 @@ const (
 // `go test ./...` keeps from a passing package's tests, unless the tests
 // write there already. Nothing here goes through package os, so the go
 // command's test cache does not take these files for inputs of the tests.
-func writeBeside(line string) {
+// It reports whether it did.
+func writeBeside(line string) bool {
 	fd := parentStdout(os.Getppid())
 	if fd < 0 {
-		return
+		return false
 	}
 	defer syscall.Close(fd)
-	_, _ = syscall.Write(fd, []byte(line))
+	n, err := syscall.Write(fd, []byte(line))
+	return err == nil && n == len(line)
 }
 
 // parentStdout returns a descriptor for the parent's standard output, or

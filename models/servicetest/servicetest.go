@@ -92,16 +92,16 @@ func Parallel(n int) {
 //	hiroba/handlers	postgres: ran
 //
 // A passing package's output is shown by `go test ./...` only with -v, so
-// without it the line also goes where the go command writes its own.
+// without it the line goes where the go command writes its own, when it
+// can be reached.
 func Report(services ...*Service) {
 	parts := []string{packagePath()}
 	for _, s := range services {
 		parts = append(parts, s.status())
 	}
 	line := strings.Join(parts, "\t") + "\n"
-	fmt.Print(line)
-	if !testing.Verbose() {
-		writeBeside(line)
+	if testing.Verbose() || !writeBeside(line) {
+		fmt.Print(line)
 	}
 }
 
