@@ -34,7 +34,7 @@ func TestStatusSaysWhatHappened(t *testing.T) {
 }
 
 func TestPackagePathIsThePackageUnderTest(t *testing.T) {
-	if got, want := packagePath(), "hiroba/internal/servicetest"; got != want {
+	if got, want := packagePath(), "hiroba/models/servicetest"; got != want {
 		t.Errorf("packagePath() = %q, want %q", got, want)
 	}
 }
