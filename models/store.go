@@ -38,10 +38,10 @@ type Store struct {
 // NewStore wraps an open database of the given dialect (migrations.Postgres
 // or migrations.SQLite), with the search engine of that database.
 func NewStore(db *gorm.DB, dialect string) *Store {
-	s := &Store{db: db, dialect: dialect, search: search.SQLite{}, md: markdown.New()}
+	s := &Store{db: db, dialect: dialect, search: search.SQLite, md: markdown.New()}
 	switch dialect {
 	case migrations.Postgres:
-		s.search = search.Postgres{}
+		s.search = search.Postgres
 	case migrations.SQLite:
 		s.writes = &sync.Mutex{}
 	}

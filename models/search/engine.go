@@ -33,6 +33,24 @@ type Engine interface {
 	Similar(ctx context.Context, db *gorm.DB, q Query, f Filter) (Hits, error)
 }
 
+// ranker is what each engine implements: its one query, over every post or
+// over questions only.
+type ranker interface {
+	rank(ctx context.Context, db *gorm.DB, q Query, f Filter, questionsOnly bool) (Hits, error)
+}
+
+// engine gives a ranker the methods of Engine, which are the same for all.
+type engine struct{ ranker }
+
+func (e engine) Search(ctx context.Context, db *gorm.DB, q Query, f Filter) (Hits, error) {
+	return e.rank(ctx, db, q, f, false)
+}
+
+func (e engine) Similar(ctx context.Context, db *gorm.DB, q Query, f Filter) (Hits, error) {
+	f.Newest = false // similarity is relevance by definition
+	return e.rank(ctx, db, q, f, true)
+}
+
 // Filter says which posts a search may find and how many threads it returns.
 type Filter struct {
 	// Post and Thread say who may read what, as SQL conditions over the

@@ -9,23 +9,14 @@ import (
 // Postgres is the engine of PostgreSQL: posts.search_vector, a weighted
 // tsvector under a GIN index, matched with to_tsquery('simple', …) of
 // Query.TSQuery and ranked with ts_rank_cd.
-type Postgres struct{}
+var Postgres Engine = engine{postgresRanker{}}
 
-// Search implements Engine.
-func (e Postgres) Search(ctx context.Context, db *gorm.DB, q Query, f Filter) (Hits, error) {
-	return e.rank(ctx, db, q, f, false)
-}
-
-// Similar implements Engine.
-func (e Postgres) Similar(ctx context.Context, db *gorm.DB, q Query, f Filter) (Hits, error) {
-	f.Newest = false
-	return e.rank(ctx, db, q, f, true)
-}
+type postgresRanker struct{}
 
 // rank is the one query of this engine: the newest MaxCandidates matching
 // posts (the GIN index finds them, p.id orders them), ranked, and the best
 // of each visible thread.
-func (Postgres) rank(ctx context.Context, db *gorm.DB, q Query, f Filter, questionsOnly bool) (Hits, error) {
+func (postgresRanker) rank(ctx context.Context, db *gorm.DB, q Query, f Filter, questionsOnly bool) (Hits, error) {
 	if err := checkFilter(f); err != nil {
 		return Hits{}, err
 	}

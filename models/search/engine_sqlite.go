@@ -9,25 +9,16 @@ import (
 // SQLite is the engine of SQLite: the FTS5 table post_search (title and
 // body, one row per post, rowid = posts.id), matched with MATCH of
 // Query.FTS5 and ranked with bm25.
-type SQLite struct{}
+var SQLite Engine = engine{sqliteRanker{}}
 
-// Search implements Engine.
-func (e SQLite) Search(ctx context.Context, db *gorm.DB, q Query, f Filter) (Hits, error) {
-	return e.rank(ctx, db, q, f, false)
-}
-
-// Similar implements Engine.
-func (e SQLite) Similar(ctx context.Context, db *gorm.DB, q Query, f Filter) (Hits, error) {
-	f.Newest = false
-	return e.rank(ctx, db, q, f, true)
-}
+type sqliteRanker struct{}
 
 // rank is the one query of this engine: the newest MaxCandidates matching
 // posts, ranked, and the best of each visible thread. In rowid order FTS5
 // walks its index newest first and stops at the cap. bm25 is lower for
 // better matches, so it is negated to sort like the other engines' scores;
 // a title match weighs ten times a body match.
-func (SQLite) rank(ctx context.Context, db *gorm.DB, q Query, f Filter, questionsOnly bool) (Hits, error) {
+func (sqliteRanker) rank(ctx context.Context, db *gorm.DB, q Query, f Filter, questionsOnly bool) (Hits, error) {
 	if err := checkFilter(f); err != nil {
 		return Hits{}, err
 	}

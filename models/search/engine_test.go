@@ -21,8 +21,8 @@ import (
 // before ranking, and reports when it ranked only part of the matches.
 
 var engines = map[string]search.Engine{
-	migrations.SQLite:   search.SQLite{},
-	migrations.Postgres: search.Postgres{},
+	migrations.SQLite:   search.SQLite,
+	migrations.Postgres: search.Postgres,
 }
 
 // day is the corpus's calendar: post n of the corpus is written on day(n).
