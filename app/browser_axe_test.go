@@ -1,0 +1,327 @@
+// The accessibility check: axe-core over every page people reach, signed
+// out and in each role, in both languages, on a desktop and on a phone.
+//
+// Run it alone with
+//
+//	go test ./app -run TestBrowserAxe -count=1 -v
+//
+// and narrow it with a subtest name, for instance
+// -run 'TestBrowserAxe/member/ja/phone'. A failure names the rule, its
+// impact, the page, the state, the language, the width and the elements.
+//
+// axe-core is vendored under testdata/axe (MPL-2.0, licence beside it). To
+// update it, run `npm pack axe-core@4` in a temporary directory and copy
+// package/axe.min.js and the licence files over.
+//
+// To check a page that is new, add a row to axeCases; the fixture in
+// seedAxeForum has a thread, a paged thread, a solution, an edit, a flag,
+// a watched word, an audit entry and notifications to point it at.
+package app
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"hiroba/handlers"
+	"hiroba/migrations"
+	"hiroba/models"
+	"hiroba/views"
+)
+
+// axeIdentities are the people the matrix signs in as; "" is a visitor.
+const (
+	axeAnonymous = ""
+	axeMember    = "hana"
+	axeModerator = "mori"
+	axeAdmin     = "aoi"
+)
+
+// axeRoles names each identity as a reader of the report does.
+var axeRoles = []struct{ name, user string }{
+	{"anonymous", axeAnonymous},
+	{"member", axeMember},
+	{"moderator", axeModerator},
+	{"admin", axeAdmin},
+}
+
+// axeWidths are the screens: one run each, with the page loaded at its size.
+var axeWidths = []struct {
+	name          string
+	width, height int64
+	phone         bool
+}{
+	{"desktop", 1280, 800, false},
+	{"phone", 360, 740, true},
+}
+
+// axeForum is what the fixture made, for the cases to point at.
+type axeForum struct {
+	short, paged   models.Thread
+	question       models.Post // hana's, edited, so it has a history with a diff
+	reply          models.Post // ken's reply to it, which hana may flag
+	unsubscribeURL string
+}
+
+// axeCase is one page in one state. as says who looks at it; path is where
+// the page is; then, when set, brings the loaded page into its state (a
+// refused form, a preview); want is an element the state must show, so a
+// state that silently failed to appear cannot pass as accessible.
+type axeCase struct {
+	page, state string
+	as          []string
+	path        func(f axeForum) string
+	status      int64 // the page's status; 0 is 200
+	then        func(b *browser)
+	want        string
+}
+
+func fixed(path string) func(axeForum) string { return func(axeForum) string { return path } }
+
+var (
+	everyone = []string{axeAnonymous, axeMember, axeModerator, axeAdmin}
+	members  = []string{axeMember, axeModerator, axeAdmin}
+	staff    = []string{axeModerator, axeAdmin}
+)
+
+// axeCases is the table of pages and states. The state of a plain page is
+// the role it is seen in; forms in a particular state name that state.
+var axeCases = []axeCase{
+	{page: "home", as: everyone, path: fixed("/"), want: ".thread-list"},
+	{page: "category filter", as: []string{axeAnonymous, axeMember}, path: fixed("/c/billing?show=unsolved"), want: ".thread-list"},
+	{page: "thread, short", as: everyone, path: func(f axeForum) string { return views.ThreadPath(f.short.ID, f.short.Slug) }, want: ".solution-box"},
+	{page: "thread, paged", as: everyone, path: func(f axeForum) string {
+		return views.PagePath(views.ThreadPath(f.paged.ID, f.paged.Slug), 2)
+	}, want: `a[rel="prev"] ~ a[rel="next"]`},
+	{page: "search with results", as: []string{axeAnonymous, axeMember}, path: fixed("/search?q=invoice"), want: ".search-results mark"},
+	{page: "search without results", as: []string{axeAnonymous, axeMember}, path: fixed("/search?q=zyzzyva"), want: "#main h1"},
+	{page: "profile", as: everyone, path: fixed("/u/" + axeMember), want: "#main h1"},
+	{page: "login", as: []string{axeAnonymous}, path: fixed("/login"), want: "#username"},
+	{page: "not found", as: []string{axeAnonymous, axeMember}, path: fixed("/no-such-page"), status: 404, want: "#main h1"},
+	{page: "history with a diff", as: []string{axeAnonymous, axeMember, axeModerator}, path: func(f axeForum) string {
+		return fmt.Sprintf("/p/%d/history", f.question.ID)
+	}, want: ".diff"},
+	{page: "unsubscribe", as: []string{axeAnonymous}, path: func(f axeForum) string { return f.unsubscribeURL }, want: "form button[type=submit]"},
+	{page: "unsubscribe", state: "bad link", as: []string{axeAnonymous}, path: fixed("/unsubscribe?token=1.nope"), status: 400, want: "#main h1"},
+
+	{page: "composer", as: members, path: fixed("/new"), want: "#title"},
+	{page: "composer", state: "refused", as: []string{axeMember}, path: fixed("/new"), status: 422, then: func(b *browser) {
+		b.do(chromedp.SendKeys(chromedp.ID("title"), "請求書"), chromedp.SetValue(chromedp.ID("body"), axeMarkdown))
+		b.problems.expect("status of 422")
+		b.follow(422, chromedp.Click(chromedp.CSS(".composer .actions button.primary")))
+	}, want: `#title[aria-invalid="true"] ~ #title-error`},
+	{page: "composer", state: "preview", as: []string{axeMember}, path: fixed("/new"), then: func(b *browser) {
+		b.do(chromedp.SetValue(chromedp.ID("body"), axeMarkdown))
+		b.do(chromedp.Click(chromedp.CSS(`.composer button[value="preview"]`)))
+		b.within("the preview never appeared", chromedp.WaitVisible(chromedp.CSS(".composer .preview .post-body pre")))
+	}, want: ".preview .post-body table"},
+	{page: "composer", state: "privacy check", as: []string{axeMember}, path: fixed("/new"), status: 422, then: func(b *browser) {
+		b.chooseCategoryValue(1)
+		b.do(chromedp.SendKeys(chromedp.ID("title"), "Charged twice this month"),
+			chromedp.SetValue(chromedp.ID("body"), "Please write to me at hana.sato@example.com or call 090-1234-5678."))
+		b.problems.expect("status of 422")
+		b.follow(422, chromedp.Click(chromedp.CSS(".composer .actions button.primary")))
+	}, want: ".privacy-check .privacy-text"},
+	{page: "edit", as: []string{axeMember, axeModerator}, path: func(f axeForum) string { return fmt.Sprintf("/p/%d/edit", f.question.ID) }, want: "#body"},
+	{page: "flag", as: []string{axeMember}, path: func(f axeForum) string { return fmt.Sprintf("/p/%d/flag", f.reply.ID) }, want: "fieldset legend"},
+	{page: "notifications", as: []string{axeMember}, path: fixed("/notifications"), want: ".notifications li"},
+	{page: "notification settings", as: []string{axeMember}, path: fixed("/settings/notifications"), want: "form input[type=checkbox]"},
+
+	{page: "review queue", as: staff, path: fixed("/review"), want: "#main form"},
+	{page: "moderate a user", as: staff, path: fixed("/mod/u/ken"), want: "#main form"},
+	{page: "audit log", as: []string{axeAdmin}, path: fixed("/admin/audit"), want: "table tbody td code"},
+	{page: "watched words", as: []string{axeAdmin}, path: fixed("/admin/words"), want: "table tbody td"},
+	{page: "rules", as: []string{axeAdmin}, path: fixed("/admin/rules"), want: "#main form"},
+}
+
+// axeMarkdown has what overflows on a phone: a long line of code and a
+// wide table.
+const axeMarkdown = "The export fails with:\n\n" +
+	"```\n2026-03-14T09:12:44Z ERROR export: invoice_pdf_renderer: template \"invoice-ja\" missing field \"billing_address_line_2\" (account 4411)\n```\n\n" +
+	"| Plan | Month | Invoices | Emails sent | Emails opened | Bounced | Status |\n" +
+	"|------|-------|----------|-------------|---------------|---------|--------|\n" +
+	"| Team | March | 3 | 3 | 0 | 0 | missing |\n" +
+	"| Team | February | 3 | 3 | 3 | 0 | ok |\n\n" +
+	"Run `hiroba-cli invoices resend --month=2026-03` to try again."
+
+func TestBrowserAxe(t *testing.T) {
+	t.Parallel()
+	source, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, migrations.SQLite) // the pages do not depend on the database
+	cfg.HelpCenterURL, cfg.StatusURL, cfg.ContactURL = "https://help.example.com/", "https://status.example.com/", "https://help.example.com/contact"
+	// Every identity signs in once per language and width; the previews
+	// and refused forms of the matrix are not a flood.
+	cfg.Limits.SignIn.Limit, cfg.Limits.Post.Limit, cfg.Limits.PostIP.Limit, cfg.Limits.Search.Limit = 1000, 1000, 1000, 1000
+	srv, base := startServer(t, cfg)
+	forum := seedAxeForum(t, srv, cfg)
+	start := time.Now()
+	t.Cleanup(func() { t.Logf("the matrix took %v", time.Since(start).Round(time.Millisecond)) })
+
+	for _, role := range axeRoles {
+		for _, lang := range views.Languages {
+			for _, w := range axeWidths {
+				t.Run(role.name+"/"+lang+"/"+w.name, func(t *testing.T) {
+					t.Parallel()
+					b := newChromium(t)
+					b.base = base
+					if role.user != axeAnonymous {
+						b.signInAs(role.user)
+					}
+					b.open("/lang/" + lang + "?next=/")
+					opts := []chromedp.EmulateViewportOption{}
+					if w.phone {
+						opts = append(opts, chromedp.EmulateMobile, chromedp.EmulatePortrait)
+					}
+					b.do(chromedp.EmulateViewport(w.width, w.height, opts...))
+					for _, c := range axeCases {
+						if !slices.Contains(c.as, role.user) {
+							continue
+						}
+						state := c.state
+						if state == "" {
+							state = role.name
+						} else {
+							state = role.name + ", " + state
+						}
+						where := fmt.Sprintf("%s [%s, %s, %s %d×%d]", c.page, state, lang, w.name, w.width, w.height)
+						b.axePage(c, forum, lang, where, string(source))
+					}
+				})
+			}
+		}
+	}
+}
+
+// axePage loads a case's page, brings it into its state, checks that the
+// state is there and in the language, and reports what axe finds.
+func (b *browser) axePage(c axeCase, f axeForum, lang, where, source string) {
+	t := b.t
+	t.Helper()
+	status := c.status
+	if c.then != nil || status == 0 {
+		status = 200 // a state is reached from the page as it first loads
+	}
+	if status != 200 {
+		b.problems.expect(fmt.Sprintf("status of %d", status))
+	}
+	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+c.path(f)))
+	if err != nil {
+		t.Fatalf("%s: open: %v", where, err)
+	}
+	if resp.Status != status {
+		t.Fatalf("%s: status %d, want %d", where, resp.Status, status)
+	}
+	if c.then != nil {
+		c.then(b)
+	}
+	if got := evalJS[string](b, "document.documentElement.lang"); got != lang {
+		t.Errorf("%s: the page is in %q", where, got)
+	}
+	if n := b.count(c.want); n == 0 {
+		t.Fatalf("%s: the page shows no %s, so it is not in the state the case names", where, c.want)
+	}
+	// The page's policy forbids inline script; the protocol's evaluation
+	// is not the page's script and is not subject to it.
+	b.do(chromedp.Evaluate[chromedp.Void]("if (!window.axe) {\n" + source + "\n}\n0"))
+	type node struct{ Target, Summary string }
+	type violation struct {
+		ID, Impact, Help string
+		Nodes            []node
+	}
+	found := evalJS[[]violation](b, `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+		id: v.id, impact: v.impact || "", help: v.help,
+		nodes: v.nodes.map(n => ({
+			target: n.target.map(s => Array.isArray(s) ? s.join(" >>> ") : s).join(" "),
+			summary: (n.failureSummary || "").replace(/\s+/g, " ").trim(),
+		})),
+	})))`, chromedp.EvalAwaitPromise)
+	for _, v := range found {
+		var nodes strings.Builder
+		for i, n := range v.Nodes {
+			if i == 10 {
+				fmt.Fprintf(&nodes, "\n\t… and %d more", len(v.Nodes)-i)
+				break
+			}
+			fmt.Fprintf(&nodes, "\n\t%s\n\t\t%s", n.Target, n.Summary)
+		}
+		t.Errorf("axe: %s (%s) on %s: %s%s", v.ID, v.Impact, where, v.Help, nodes.String())
+	}
+}
+
+// chooseCategoryValue picks the composer's category by its place in the list.
+func (b *browser) chooseCategoryValue(i int) {
+	b.t.Helper()
+	v := evalJS[string](b, fmt.Sprintf(`document.querySelectorAll("#category option")[%d].value`, i))
+	b.do(chromedp.SetValue(chromedp.ID("category"), v))
+}
+
+// seedAxeForum fills the forum with a little of everything the pages show.
+func seedAxeForum(t *testing.T, srv *Server, cfg Config) axeForum {
+	t.Helper()
+	ctx := t.Context()
+	hana, ken, mio := seedUser(t, srv, axeMember), seedUser(t, srv, "ken"), seedUser(t, srv, "mio")
+	mori, aoi := seedUser(t, srv, axeModerator), seedUser(t, srv, axeAdmin)
+	for name, role := range map[string]models.Role{axeModerator: models.RoleModerator, axeAdmin: models.RoleAdmin} {
+		if err := srv.Store.GrantRole(ctx, name, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mori.Role, aoi.Role = models.RoleModerator, models.RoleAdmin
+
+	var f axeForum
+	f.short = seedThread(t, srv, hana, "billing", "The March invoice never arrives", axeMarkdown)
+	f.reply = seedReply(t, srv, ken, f.short.ID, "Check **Billing › Invoices**; the download works: https://example.com/account/billing/invoices?period=2026-03&format=pdf")
+	seedReply(t, srv, mio, f.short.ID, "Same here since the update.")
+	if _, err := srv.Store.MarkSolution(ctx, hana, f.short.ID, f.reply.ID); err != nil {
+		t.Fatal(err)
+	}
+	question, err := srv.Store.PostByID(ctx, &hana, f.short.FirstPostID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.question, _, err = srv.Store.EditPost(ctx, hana, question.ID, models.PostEdit{
+		Body: strings.Replace(axeMarkdown, "The export fails", "Since the update the export fails", 1),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	seedThread(t, srv, ken, "using", "請求書のメールが届きません", "3月から請求書のメールが届きません。invoice")
+	spam := seedThread(t, srv, mio, "using", "Cheap invoices here", "Visit my shop for invoices.")
+	if _, _, err := srv.Store.FlagPost(ctx, mori, models.FlagInput{PostID: spam.FirstPostID, Reason: models.FlagSpam, Note: "An advert."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.ModerateUser(ctx, mori, mio.ID, models.UserSilence, time.Now().Add(24*time.Hour), "Adverts in replies."); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.AddWatchedWord(ctx, aoi, models.WatchedWord{Pattern: "cheap-pills", Kind: "word", Action: models.WatchHold}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A thread of three pages: the middle one has both neighbours.
+	cat, err := srv.Store.CategoryBySlug(ctx, "billing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := models.ImportedThread{CategoryID: cat.ID, Title: "Invoices in yen and in dollars, a long discussion"}
+	when := time.Now().Add(-48 * time.Hour)
+	for i := range 2*models.PostsPerPage + 10 {
+		author := []models.User{hana, ken}[i%2]
+		long.Posts = append(long.Posts, models.ImportedPost{UserID: author.ID, Body: fmt.Sprintf("Post %d: `amount = %d`", i+1, i*100), CreatedAt: when.Add(time.Duration(i) * time.Minute)})
+	}
+	imported, err := srv.Store.ImportThreads(ctx, []models.ImportedThread{long})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.paged = imported[0]
+	f.unsubscribeURL = "/unsubscribe?token=" + url.QueryEscape(handlers.UnsubscribeToken([]byte(cfg.SessionSecret), hana.ID))
+	return f
+}
