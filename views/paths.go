@@ -53,10 +53,20 @@ type Pager struct {
 	Translator
 	P    models.Pagination
 	Base string
+	// Label is the catalog key of the navigation's name; empty is "Pages".
+	Label string
 }
 
 func newPager(t Translator, p models.Pagination, base string) Pager {
 	return Pager{Translator: t, P: p, Base: base}
+}
+
+// Labeled names the pager's navigation with a catalog message. A page with
+// two pagers, above and below a list, needs two names: landmarks that sound
+// the same cannot be told apart in a screen reader's list of them.
+func (p Pager) Labeled(key string) Pager {
+	p.Label = key
+	return p
 }
 
 // highlight escapes a title and marks the searched words in it.
