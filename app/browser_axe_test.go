@@ -25,6 +25,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -126,8 +127,12 @@ var axeCases = []axeCase{
 	{page: "composer", state: "preview", as: []string{axeMember}, path: fixed("/new"), then: func(b *browser) {
 		b.do(chromedp.SetValue(chromedp.ID("body"), axeMarkdown))
 		b.do(chromedp.Click(chromedp.CSS(`.composer button[value="preview"]`)))
-		b.within("the preview never appeared", chromedp.WaitVisible(chromedp.CSS(".composer .preview .post-body pre")))
+		b.waitLong("the preview never appeared", chromedp.WaitVisible(chromedp.CSS(".composer .preview .post-body pre")))
 	}, want: ".preview .post-body table"},
+	{page: "composer", state: "similar threads", as: []string{axeMember}, path: fixed("/new"), then: func(b *browser) {
+		b.do(chromedp.SendKeys(chromedp.ID("title"), "invoice never arrives"))
+		b.waitLong("the similar threads never appeared", chromedp.WaitVisible(chromedp.CSS("[data-similar] a")))
+	}, want: "[data-similar] a"},
 	{page: "composer", state: "privacy check", as: []string{axeMember}, path: fixed("/new"), then: func(b *browser) {
 		b.chooseCategoryValue(1)
 		b.do(chromedp.SendKeys(chromedp.ID("title"), "Charged twice this month"),
@@ -261,6 +266,17 @@ func (b *browser) axePage(c axeCase, f axeForum, lang, where, source string) {
 			fmt.Fprintf(&nodes, "\n\t%s\n\t\t%s", n.Target, n.Summary)
 		}
 		t.Errorf("axe: %s (%s) on %s: %s%s", v.ID, v.Impact, where, v.Help, nodes.String())
+	}
+}
+
+// waitLong waits for what the page's script does. The bound is for a hang,
+// not for speed: a busy machine may take many seconds to answer a fetch.
+func (b *browser) waitLong(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
 	}
 }
 
