@@ -147,7 +147,9 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 	}
 	if flash := c.Cookies(flashCookie); flash != "" {
 		b.Flash = b.T(flash)
-		c.ClearCookie(flashCookie)
+		// Cleared with the path it was set with: a browser keeps a cookie
+		// whose clearing names another path, and shows the message again.
+		h.clearCookie(c, flashCookie, "/")
 	}
 	return b
 }
