@@ -341,7 +341,7 @@ func rulesFields(r models.Rules) []views.RuleField {
 		if s.count != nil {
 			fields[i].Value = strconv.Itoa(*s.count(&r))
 		} else {
-			fields[i].Value = time.Duration(*s.duration(&r)).String()
+			fields[i].Value = s.duration(&r).String()
 		}
 	}
 	return fields

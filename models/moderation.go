@@ -47,6 +47,26 @@ func (s *Store) AuditLog(ctx context.Context, page, perPage int) ([]AuditEntry, 
 	if err != nil {
 		return nil, p, fmt.Errorf("models: audit log: %w", err)
 	}
+	var ids []int64
+	for _, e := range entries {
+		if e.TargetType == "user" {
+			ids = append(ids, e.TargetID)
+		}
+	}
+	if len(ids) == 0 {
+		return entries, p, nil
+	}
+	var users []User
+	if err := db.Select("id", "username").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return nil, p, fmt.Errorf("models: audit log users: %w", err)
+	}
+	for i := range entries {
+		for _, u := range users {
+			if entries[i].TargetType == "user" && entries[i].TargetID == u.ID {
+				entries[i].TargetName = u.Username
+			}
+		}
+	}
 	return entries, p, nil
 }
 
