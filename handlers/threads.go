@@ -70,11 +70,15 @@ func (h *Handler) showList(c *fiber.Ctx, cat *models.Category) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, views.Home, views.ListData{
+	data := views.ListData{
 		Base: h.base(c, title), Categories: cats, Category: cat, List: list,
 		ListPath: views.ListPath(base, string(f.Show), string(f.Sort)), BasePath: base,
 		Show: string(f.Show), Sort: string(f.Sort),
-	})
+	}
+	if f.Show != models.ShowLatest {
+		data.Title = data.Heading() // the tab says which list it holds
+	}
+	return h.render(c, fiber.StatusOK, views.Home, data)
 }
 
 // redirectThread sends /t/{id} to the thread's canonical address.

@@ -110,6 +110,22 @@ type ListData struct {
 	Sort       string
 }
 
+// Heading names the list as filtered: "Unanswered threads in Billing",
+// "Solved threads"; a category's unfiltered list is named for the category.
+func (d ListData) Heading() string {
+	show := d.Show
+	if show == "" {
+		show = string(models.ShowLatest)
+	}
+	if d.Category == nil {
+		return d.T("list.heading_" + show)
+	}
+	if show == string(models.ShowLatest) {
+		return d.Category.Name(d.Lang())
+	}
+	return d.T("list.heading_in_"+show, "Category", d.Category.Name(d.Lang()))
+}
+
 // ListLink is the address of the list with another filter or order.
 func (d ListData) ListLink(show, sort string) string {
 	return ListPath(d.BasePath, show, sort)
