@@ -52,7 +52,28 @@ func (h *Handler) showFlag(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	return h.renderFlag(c, fiber.StatusOK, views.FlagData{Post: models.Post{ID: int64(id)}, Reason: string(models.FlagSpam)})
+	data := views.FlagData{Post: models.Post{ID: int64(id)}, Reason: string(models.FlagSpam)}
+	err = h.store.MayFlag(c.UserContext(), *currentUser(c))
+	switch {
+	case errors.Is(err, models.ErrNewAccount):
+		// Said before anything is typed, rather than after.
+		data.Refused = h.catalog.In(language(c)).T("flag.new_account")
+		return h.renderFlag(c, fiber.StatusForbidden, data)
+	case err != nil:
+		return err // a restriction says until when and why
+	}
+	return h.renderFlag(c, fiber.StatusOK, data)
+}
+
+// mayFlag asks the models whether the user may flag posts, for pages that
+// offer the action only to those who may take it.
+func (h *Handler) mayFlag(c *fiber.Ctx, user models.User) (bool, error) {
+	err := h.store.MayFlag(c.UserContext(), user)
+	var restricted *models.RestrictedError
+	if errors.Is(err, models.ErrNewAccount) || errors.As(err, &restricted) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (h *Handler) renderFlag(c *fiber.Ctx, status int, data views.FlagData) error {
@@ -79,6 +100,11 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 		})
 	}
 	switch {
+	case errors.Is(err, models.ErrNewAccount):
+		// A form from before the rules changed: say why, keeping the note.
+		return h.renderFlag(c, fiber.StatusForbidden, views.FlagData{
+			Post: models.Post{ID: id}, Note: in.Note, Refused: h.catalog.In(language(c)).T("flag.new_account"),
+		})
 	case errors.Is(err, models.ErrConflict):
 		h.flash(c, "flash.already_flagged")
 	case err != nil:

@@ -73,7 +73,7 @@ func TestFlagAndReviewThroughPages(t *testing.T) {
 		}
 		expect(t, f.browser().get(thread), http.StatusOK, "Billing refunds duplicates")
 		grant(t, f, "mo", models.RoleAdmin)
-		expect(t, mod.get("/admin/audit"), http.StatusOK, "review.approve", "legit")
+		expect(t, mod.get("/admin/audit"), http.StatusOK, "Approved the post", "legit")
 	})
 }
 

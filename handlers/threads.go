@@ -129,6 +129,9 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 		}
 	}
 	if data.User != nil {
+		if data.MayFlag, err = h.mayFlag(c, *data.User); err != nil {
+			return err
+		}
 		ids := make([]int64, len(view.Posts))
 		for i, p := range view.Posts {
 			ids[i] = p.ID

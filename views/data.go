@@ -160,6 +160,7 @@ type ThreadData struct {
 	Categories []models.Category // for a moderator moving the thread
 	Watching   string            // the viewer's watch level: "watching", "muted" or ""
 	Mod        ModForm           // the moderation form, when it comes back
+	MayFlag    bool              // the viewer may flag posts (models.Store.MayFlag)
 }
 
 // ModForm is a moderator's form on a thread as it was sent, with the
@@ -293,7 +294,7 @@ func (d ThreadData) Listed(p models.Post) bool {
 
 // CanFlag reports whether the viewer may flag a post.
 func (d ThreadData) CanFlag(p models.Post) bool {
-	return d.User != nil && d.User.ID != p.UserID && p.Public()
+	return d.MayFlag && d.User != nil && d.User.ID != p.UserID && p.Public()
 }
 
 // FlagData fills the flag form.
@@ -303,6 +304,9 @@ type FlagData struct {
 	Reason string // what was chosen, when the form comes back
 	Note   string
 	Error  string
+	// Refused says why the viewer may not flag at all; the page then has
+	// no form to fill in.
+	Refused string
 }
 
 // ReviewData fills the review queue.

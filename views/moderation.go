@@ -2,6 +2,7 @@ package views
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -55,7 +56,7 @@ func (b Base) AuditTarget(e models.AuditEntry) string {
 			return e.TargetName
 		}
 		return b.T("audit.target_user", "ID", e.TargetID)
-	case "thread", "post", "watched_word":
+	case "thread", "post", "watched_word", "revision":
 		return b.T("audit.target_"+e.TargetType, "ID", e.TargetID)
 	case "settings":
 		return b.T("audit.target_settings")
@@ -73,6 +74,12 @@ func (b Base) AuditReason(e models.AuditEntry) string {
 		return b.T("audit.reason_admin_emails")
 	case e.Action == "rules.update":
 		return b.savedRules(e.Reason)
+	case strings.HasPrefix(e.Action, "revision."):
+		// The forum writes which post the version belongs to.
+		var post int64
+		if _, err := fmt.Sscanf(e.Reason, "post #%d", &post); err == nil {
+			return b.T("audit.target_post", "ID", post)
+		}
 	}
 	return e.Reason
 }
