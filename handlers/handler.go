@@ -87,6 +87,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/new", h.newThread)
 	app.Post("/new", append(post, h.createThread)...)
 	app.Post("/preview", append(post, h.preview)...)
+	app.Post("/privacy/check", h.limit(l.Check, false), h.privacyKinds)
 	app.Post("/t/:id<int>/solution", h.markSolution)
 	app.Post("/t/:id<int>/solution/clear", h.clearSolution)
 	app.Post("/p/:id<int>/helpful", h.limit(l.Vote, false), h.toggleHelpful)

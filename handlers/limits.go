@@ -21,6 +21,7 @@ type Limits struct {
 	Vote   ratelimit.Rule
 	Search ratelimit.Rule // per address
 	SignIn ratelimit.Rule // sign-in callbacks and the development form, per address
+	Check  ratelimit.Rule // the composer's personal-data check while typing, per user
 }
 
 // DefaultLimits are generous for people and tight for scripts.
@@ -31,6 +32,8 @@ var DefaultLimits = Limits{
 	Vote:   ratelimit.Rule{Name: "vote", Limit: 60, Window: time.Minute},
 	Search: ratelimit.Rule{Name: "search", Limit: 60, Window: time.Minute},
 	SignIn: ratelimit.Rule{Name: "signin", Limit: 20, Window: 10 * time.Minute},
+	// A check runs at each pause in typing: a fast writer pauses often.
+	Check: ratelimit.Rule{Name: "check", Limit: 120, Window: time.Minute},
 }
 
 // withDefaults fills every rule left unset with its default.
@@ -39,6 +42,7 @@ func (l Limits) withDefaults() Limits {
 	for _, pair := range []struct{ rule, def *ratelimit.Rule }{
 		{&l.Post, &d.Post}, {&l.PostIP, &d.PostIP}, {&l.Flag, &d.Flag},
 		{&l.Vote, &d.Vote}, {&l.Search, &d.Search}, {&l.SignIn, &d.SignIn},
+		{&l.Check, &d.Check},
 	} {
 		if pair.rule.Limit == 0 {
 			*pair.rule = *pair.def
