@@ -170,6 +170,13 @@ func (h *Handler) renderComposeWith(c *fiber.Ctx, status int, data views.Compose
 	if err != nil {
 		return err
 	}
+	// A form that comes back keeps the threads that may already answer it:
+	// a refusal is no reason to hide them.
+	if data.Similar == nil && strings.TrimSpace(data.Form.Title) != "" {
+		if data.Similar, err = h.store.SimilarThreads(c.UserContext(), data.Form.Title, similarLimit); err != nil {
+			return err
+		}
+	}
 	data.Base = h.base(c, "")
 	data.Title = data.T("title.new")
 	data.Categories = cats
