@@ -107,7 +107,11 @@ func (h *Handler) showThread(c *fiber.Ctx) error {
 	if slug, _ := url.PathUnescape(c.Params("slug")); slug != view.Thread.Slug {
 		return c.Redirect(views.PagePath(views.ThreadPath(view.Thread.ID, view.Thread.Slug), view.Page), fiber.StatusMovedPermanently)
 	}
-	return h.renderThread(c, fiber.StatusOK, view, views.PostForm{})
+	reply, err := h.keptReply(c, view.Thread.ID)
+	if err != nil {
+		return err
+	}
+	return h.renderThread(c, fiber.StatusOK, view, reply)
 }
 
 func (h *Handler) renderThread(c *fiber.Ctx, status int, view models.ThreadView, reply views.PostForm) error {
