@@ -6,10 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"hiroba/app"
-	"hiroba/handlers/ratelimit"
-	"hiroba/migrations"
 )
 
 // A source that took seconds to render is refused at once with the reason
@@ -42,24 +38,6 @@ func TestCostlyMarkdownIsRefusedWithAReason(t *testing.T) {
 		p = b.post("/t/1/replies", url.Values{"body": {brackets}, "action": {"preview"}})
 		expect(t, p, http.StatusUnprocessableEntity, "括弧や強調の記号が多すぎて整形できません", brackets)
 	})
-}
-
-// Previews cost what posting costs, so they count against the same budget.
-func TestPreviewIsRateLimitedLikePosting(t *testing.T) {
-	f := newForumWith(t, migrations.SQLite, func(c *app.Config) {
-		c.Limits.Post = ratelimit.Rule{Name: "post", Limit: 3, Window: time.Minute}
-	})
-	b := f.browser()
-	b.signIn("hana")
-	b.get("/new")
-	for i := 0; i < 3; i++ {
-		expect(t, b.post("/preview", url.Values{"body": {"**hi**"}}), http.StatusOK, "<strong>hi</strong>")
-	}
-	p := b.post("/preview", url.Values{"body": {"**hi**"}})
-	expect(t, p, http.StatusTooManyRequests, "Too many requests")
-	if p.Header.Get("Retry-After") == "" {
-		t.Error("no Retry-After")
-	}
 }
 
 // An image from elsewhere is a link: no reader's browser fetches it, and

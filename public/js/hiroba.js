@@ -14,7 +14,9 @@
     data.set("_csrf", token.value);
     data.set("body", body.value);
     fetch("/preview", { method: "POST", body: data, credentials: "same-origin" })
-      .then(function (res) { if (!res.ok) throw new Error(res.status); return res.text(); })
+      // Over the preview budget the answer says how long to wait; it shows
+      // in the preview's place and the composer stays as it is.
+      .then(function (res) { if (!res.ok && res.status !== 429) throw new Error(res.status); return res.text(); })
       .then(function (html) {
         var box = form.querySelector(".preview");
         if (!box) {
