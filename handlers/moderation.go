@@ -218,6 +218,9 @@ func (h *Handler) renderModerateUser(c *fiber.Ctx, status int, data views.ModUse
 	if data.Target, err = h.store.UserByUsername(c.UserContext(), name); err != nil {
 		return err
 	}
+	if data.Purged, err = h.store.Purged(c.UserContext(), data.Target.ID); err != nil {
+		return err
+	}
 	data.Base = h.baseTitled(c, "moduser.title", "Name", data.Target.Username)
 	return h.render(c, status, views.ModUser, data)
 }
@@ -226,13 +229,18 @@ func (h *Handler) renderModerateUser(c *fiber.Ctx, status int, data views.ModUse
 // with a reason the user will see.
 func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	user, _ := requireUser(c)
-	form := views.ModUserData{Days: strings.TrimSpace(c.FormValue("days")), Reason: utils.CopyString(c.FormValue("reason"))}
+	action := models.UserAction(utils.CopyString(c.FormValue("action")))
+	form := views.ModUserData{Days: "7", Reason: utils.CopyString(c.FormValue("reason")), Sent: string(action)}
 	t := h.catalog.In(language(c))
-	days, err := strconv.Atoi(form.Days)
-	if err != nil || days < 1 || days > 3650 {
-		form.Error = t.T("moduser.bad_days")
+	days := 0
+	if !action.Valid() || action.TakesPeriod() {
+		// Only the actions that last some days ask for them.
+		form.Days = strings.TrimSpace(c.FormValue("days"))
+		var err error
+		if days, err = strconv.Atoi(form.Days); err != nil || days < 1 || days > 3650 {
+			form.Error = t.T("moduser.bad_days")
+		}
 	}
-	action := models.UserAction(c.FormValue("action"))
 	if !action.Valid() {
 		form.ActionError = t.T("moduser.invalid_action")
 	}
@@ -246,6 +254,15 @@ func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	target, err := h.store.UserByUsername(c.UserContext(), name)
 	if err != nil {
 		return err
+	}
+	purged, err := h.store.Purged(c.UserContext(), target.ID)
+	if err != nil {
+		return err
+	}
+	if !action.AppliesTo(target, purged, time.Now()) {
+		// A page from before another moderator acted: nothing to do.
+		form.ActionError = t.T("moduser.not_applicable")
+		return h.renderModerateUser(c, fiber.StatusConflict, form)
 	}
 	if err := h.store.ModerateUser(c.UserContext(), user, target.ID, action, time.Now().AddDate(0, 0, days), form.Reason); err != nil {
 		return err

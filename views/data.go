@@ -333,6 +333,8 @@ type ModUserData struct {
 	Error  string // beside the days
 	// ActionError is beside the actions: the one sent is not one of them.
 	ActionError string
+	Purged      bool   // the user's posts were purged (see models.Store.Purged)
+	Sent        string // the action sent, when the form comes back
 }
 
 // AuditData fills the audit log.

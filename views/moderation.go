@@ -116,3 +116,47 @@ func (b Base) savedRules(stored string) string {
 func (b Base) HelpMissing() bool {
 	return b.Help.HelpCenter == "" && b.Help.Status == "" && b.Help.ContactForm == ""
 }
+
+// Silenced reports whether the user is silenced now, apart from a
+// suspension, which says more.
+func (d ModUserData) Silenced() bool {
+	return !d.Suspended() && d.Target.Silenced(d.now())
+}
+
+// Suspended reports whether the user is suspended now.
+func (d ModUserData) Suspended() bool { return d.Target.Suspended(d.now()) }
+
+func (d ModUserData) now() time.Time {
+	if d.Now.IsZero() {
+		return time.Now()
+	}
+	return d.Now
+}
+
+// Untouchable reports that the viewer may take no action on the user:
+// moderators do not act on each other; admins do.
+func (d ModUserData) Untouchable() bool {
+	return d.Target.CanModerate() && (d.User == nil || !d.User.CanAdmin())
+}
+
+// PeriodActions are the actions that apply now and last some days.
+func (d ModUserData) PeriodActions() []string { return d.actions(true) }
+
+// OtherActions are the actions that apply now and take no period.
+func (d ModUserData) OtherActions() []string { return d.actions(false) }
+
+func (d ModUserData) actions(period bool) []string {
+	var out []string
+	for _, a := range []models.UserAction{models.UserSilence, models.UserSuspend, models.UserRestore, models.UserPurge, models.UserUnpurge} {
+		if a.TakesPeriod() == period && a.AppliesTo(d.Target, d.Purged, d.now()) {
+			out = append(out, string(a))
+		}
+	}
+	return out
+}
+
+// PeriodSent reports whether the form that came back was the one with days.
+func (d ModUserData) PeriodSent() bool {
+	a := models.UserAction(d.Sent)
+	return !a.Valid() || a.TakesPeriod()
+}
