@@ -203,6 +203,12 @@ func refuse(t *testing.T, p page, notContains ...string) {
 	}
 }
 
+// replied reports that a reply was posted: a refused one is sent back to
+// its thread too, but not to a post's anchor.
+func replied(p page) bool {
+	return p.Status == http.StatusSeeOther && strings.Contains(p.Location, "#p")
+}
+
 // escaped escapes text the way the templates do, to find it in a page.
 func escaped(s string) string { return template.HTMLEscapeString(s) }
 
