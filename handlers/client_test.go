@@ -84,11 +84,14 @@ func eachDialectWith(t *testing.T, configure func(*app.Config), fn func(t *testi
 type browser struct {
 	f       *forum
 	cookies map[string]string
+	paths   map[string]string // the path each cookie was set for
 	lang    string
 	csrf    string
 }
 
-func (f *forum) browser() *browser { return &browser{f: f, cookies: map[string]string{}} }
+func (f *forum) browser() *browser {
+	return &browser{f: f, cookies: map[string]string{}, paths: map[string]string{}}
+}
 
 type page struct {
 	Status   int
@@ -114,16 +117,36 @@ func (b *browser) do(req *http.Request) page {
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
 	for _, c := range res.Cookies() {
+		path := cookiePath(c, req.URL.Path)
 		if c.MaxAge < 0 || c.Value == "" {
-			delete(b.cookies, c.Name)
+			// A browser removes a cookie only when the path matches the one
+			// it was set with; a clearing cookie for another path is a
+			// different cookie and leaves the first in place.
+			if set, ok := b.paths[c.Name]; !ok || set == path {
+				delete(b.cookies, c.Name)
+				delete(b.paths, c.Name)
+			}
 		} else {
 			b.cookies[c.Name] = c.Value
+			b.paths[c.Name] = path
 		}
 	}
 	if m := csrfInput.FindSubmatch(body); m != nil {
 		b.csrf = string(m[1])
 	}
 	return page{Status: res.StatusCode, Body: string(body), Location: res.Header.Get("Location"), Header: res.Header}
+}
+
+// cookiePath is the path a cookie applies to: its own, or the directory of
+// the request that set it (RFC 6265, 5.1.4).
+func cookiePath(c *http.Cookie, requestPath string) string {
+	if strings.HasPrefix(c.Path, "/") {
+		return c.Path
+	}
+	if i := strings.LastIndex(requestPath, "/"); i > 0 {
+		return requestPath[:i]
+	}
+	return "/"
 }
 
 func (b *browser) get(path string) page {
@@ -178,6 +201,12 @@ func refuse(t *testing.T, p page, notContains ...string) {
 			t.Errorf("page must not contain %q: …%s…", s, p.Body[max(0, i-120):min(len(p.Body), i+len(s)+40)])
 		}
 	}
+}
+
+// replied reports that a reply was posted: a refused one is sent back to
+// its thread too, but not to a post's anchor.
+func replied(p page) bool {
+	return p.Status == http.StatusSeeOther && strings.Contains(p.Location, "#p")
 }
 
 // escaped escapes text the way the templates do, to find it in a page.

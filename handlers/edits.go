@@ -107,6 +107,8 @@ func (h *Handler) updatePost(c *fiber.Ctx) error {
 	}
 	if held {
 		h.flash(c, "flash.edit_held")
+	} else {
+		h.flash(c, "flash.edited")
 	}
 	return h.redirectToPost(c, edited)
 }

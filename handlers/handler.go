@@ -78,20 +78,20 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF, h.cacheAnonymous)
 
 	l := h.cfg.Limits
-	post := []fiber.Handler{h.limit(l.Post, false), h.limit(l.PostIP, true)}
 	app.Get("/", h.showHome)
 	app.Get("/c/:slug", h.showCategory)
 	app.Get("/t/:id<int>", h.redirectThread)
 	app.Get("/t/:id<int>/:slug", h.showThread)
-	app.Post("/t/:id<int>/replies", append(post, h.createReply)...)
+	app.Post("/t/:id<int>/replies", append(h.composerLimits(h.replyOverLimit), h.createReply)...)
 	app.Get("/new", h.newThread)
-	app.Post("/new", append(post, h.createThread)...)
-	app.Post("/preview", append(post, h.preview)...)
+	app.Post("/new", append(h.composerLimits(h.questionOverLimit), h.createThread)...)
+	app.Post("/preview", h.limitIf(l.Preview, false, nil, h.previewOverLimit), h.preview)
+	app.Post("/privacy/check", h.limit(l.Check, false), h.privacyKinds)
 	app.Post("/t/:id<int>/solution", h.markSolution)
 	app.Post("/t/:id<int>/solution/clear", h.clearSolution)
 	app.Post("/p/:id<int>/helpful", h.limit(l.Vote, false), h.toggleHelpful)
 	app.Get("/p/:id<int>/edit", h.editPost)
-	app.Post("/p/:id<int>/edit", append(post, h.updatePost)...)
+	app.Post("/p/:id<int>/edit", append(h.composerLimits(h.editOverLimit), h.updatePost)...)
 	app.Post("/p/:id<int>/delete", h.deletePost)
 	app.Get("/p/:id<int>/history", h.showHistory)
 	app.Post("/p/:id<int>/history/:rev<int>/:action", h.setRevisionHidden)
@@ -147,7 +147,9 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 	}
 	if flash := c.Cookies(flashCookie); flash != "" {
 		b.Flash = b.T(flash)
-		c.ClearCookie(flashCookie)
+		// Cleared with the path it was set with: a browser keeps a cookie
+		// whose clearing names another path, and shows the message again.
+		h.clearCookie(c, flashCookie, "/")
 	}
 	return b
 }

@@ -137,7 +137,7 @@ func TestHistoryHideRevision(t *testing.T) {
 		admin := f.browser()
 		admin.signIn("root")
 		grant(t, f, "root", models.RoleAdmin)
-		expect(t, admin.get("/admin/audit"), http.StatusOK, "revision.hide", "revision.unhide", fmt.Sprintf("revision #%d", first), "post #1")
+		expect(t, admin.get("/admin/audit"), http.StatusOK, "Hid an earlier version", "Made an earlier version public", fmt.Sprintf("Earlier version #%d", first), "Post #1")
 
 		// What a moderator hid, the author cannot make public again.
 		admin.get("/p/1/history")

@@ -295,7 +295,11 @@ func hostileRun(t *testing.T, f *forum, corpus []hostileInput) {
 				t.Errorf("%s: /new answered %d", name, p.Status)
 			}
 			// A reply, a preview, an edit of the reply.
-			check(name+" reply", b.post(base+"/replies", url.Values{"_csrf": {token}, "body": {s}}))
+			reply := b.post(base+"/replies", url.Values{"_csrf": {token}, "body": {s}})
+			check(name+" reply", reply)
+			if strings.Contains(reply.Location, "reply=kept") {
+				check(name+" kept reply", b.get(reply.Location))
+			}
 			check(name+" preview", b.post("/preview", url.Values{"_csrf": {token}, "body": {s}}))
 			// Every query parameter of the search page, the lists and the switcher.
 			// Addresses are bounded by the server's 16 KB header buffer, as

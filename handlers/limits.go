@@ -21,6 +21,10 @@ type Limits struct {
 	Vote   ratelimit.Rule
 	Search ratelimit.Rule // per address
 	SignIn ratelimit.Rule // sign-in callbacks and the development form, per address
+	Check  ratelimit.Rule // the composer's personal-data check while typing, per user
+	// Preview is the composer's previews, per user: they store nothing, so
+	// they have a budget of their own and leave Post's to posting.
+	Preview ratelimit.Rule
 }
 
 // DefaultLimits are generous for people and tight for scripts.
@@ -31,6 +35,9 @@ var DefaultLimits = Limits{
 	Vote:   ratelimit.Rule{Name: "vote", Limit: 60, Window: time.Minute},
 	Search: ratelimit.Rule{Name: "search", Limit: 60, Window: time.Minute},
 	SignIn: ratelimit.Rule{Name: "signin", Limit: 20, Window: 10 * time.Minute},
+	// A check runs at each pause in typing: a fast writer pauses often.
+	Check:   ratelimit.Rule{Name: "check", Limit: 120, Window: time.Minute},
+	Preview: ratelimit.Rule{Name: "preview", Limit: 30, Window: time.Minute},
 }
 
 // withDefaults fills every rule left unset with its default.
@@ -39,6 +46,7 @@ func (l Limits) withDefaults() Limits {
 	for _, pair := range []struct{ rule, def *ratelimit.Rule }{
 		{&l.Post, &d.Post}, {&l.PostIP, &d.PostIP}, {&l.Flag, &d.Flag},
 		{&l.Vote, &d.Vote}, {&l.Search, &d.Search}, {&l.SignIn, &d.SignIn},
+		{&l.Check, &d.Check}, {&l.Preview, &d.Preview},
 	} {
 		if pair.rule.Limit == 0 {
 			*pair.rule = *pair.def
@@ -49,16 +57,25 @@ func (l Limits) withDefaults() Limits {
 
 // limit counts requests under a rule, keyed by user or by address.
 func (h *Handler) limit(rule ratelimit.Rule, byAddress bool) fiber.Handler {
+	return h.limitIf(rule, byAddress, nil, h.tooManyRequests)
+}
+
+// limitIf counts the requests counts accepts (every one, when nil) under a
+// rule, and answers one over the budget with onLimited.
+func (h *Handler) limitIf(rule ratelimit.Rule, byAddress bool, counts func(*fiber.Ctx) bool, onLimited fiber.Handler) fiber.Handler {
 	if h.cfg.Limiter == nil {
 		return func(c *fiber.Ctx) error { return c.Next() }
 	}
 	key := func(c *fiber.Ctx) string {
+		if counts != nil && !counts(c) {
+			return "" // not this rule's to count
+		}
 		if u := currentUser(c); u != nil && !byAddress {
 			return "u" + strconv.FormatInt(u.ID, 10)
 		}
 		return "ip" + forwarded.ClientIP(c)
 	}
-	return ratelimit.Middleware(h.cfg.Limiter, rule, key, h.tooManyRequests, ratelimit.Config{
+	return ratelimit.Middleware(h.cfg.Limiter, rule, key, onLimited, ratelimit.Config{
 		OnError: func(c *fiber.Ctx, err error) {
 			// Counting failed (Redis away): let people through rather than
 			// lock everyone out, and say so in the log.
@@ -77,4 +94,33 @@ func (h *Handler) tooManyRequests(c *fiber.Ctx) error {
 	msg := b.T("error.too_many", "Count", seconds)
 	b.Title = msg
 	return h.render(c, fiber.StatusTooManyRequests, views.Error, views.ErrorData{Base: b, Status: fiber.StatusTooManyRequests, Message: msg})
+}
+
+// composerLimits are the budgets of a form that posts or previews: a
+// preview counts under Preview, anything else under Post and PostIP. Over
+// either, keep shows the form again with the text and the wait.
+func (h *Handler) composerLimits(keep fiber.Handler) []fiber.Handler {
+	l := h.cfg.Limits
+	posting := func(c *fiber.Ctx) bool { return !isPreview(c) }
+	return []fiber.Handler{
+		h.limitIf(l.Post, false, posting, keep),
+		h.limitIf(l.PostIP, true, posting, keep),
+		h.limitIf(l.Preview, false, isPreview, keep),
+	}
+}
+
+func isPreview(c *fiber.Ctx) bool { return c.FormValue("action") == "preview" }
+
+// waitMessage says how long to wait before trying again, for a form that
+// comes back over a limit with its text.
+func (h *Handler) waitMessage(c *fiber.Ctx) string {
+	seconds := 60
+	if d, ok := ratelimit.DecisionFrom(c); ok {
+		seconds = d.RetryAfterSeconds()
+	}
+	id := "limit.posting"
+	if isPreview(c) || c.Path() == "/preview" {
+		id = "limit.preview"
+	}
+	return h.catalog.In(language(c)).T(id, "Count", seconds)
 }

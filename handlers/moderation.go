@@ -52,7 +52,28 @@ func (h *Handler) showFlag(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
-	return h.renderFlag(c, fiber.StatusOK, views.FlagData{Post: models.Post{ID: int64(id)}, Reason: string(models.FlagSpam)})
+	data := views.FlagData{Post: models.Post{ID: int64(id)}, Reason: string(models.FlagSpam)}
+	err = h.store.MayFlag(c.UserContext(), *currentUser(c))
+	switch {
+	case errors.Is(err, models.ErrNewAccount):
+		// Said before anything is typed, rather than after.
+		data.Refused = h.catalog.In(language(c)).T("flag.new_account")
+		return h.renderFlag(c, fiber.StatusForbidden, data)
+	case err != nil:
+		return err // a restriction says until when and why
+	}
+	return h.renderFlag(c, fiber.StatusOK, data)
+}
+
+// mayFlag asks the models whether the user may flag posts, for pages that
+// offer the action only to those who may take it.
+func (h *Handler) mayFlag(c *fiber.Ctx, user models.User) (bool, error) {
+	err := h.store.MayFlag(c.UserContext(), user)
+	var restricted *models.RestrictedError
+	if errors.Is(err, models.ErrNewAccount) || errors.As(err, &restricted) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (h *Handler) renderFlag(c *fiber.Ctx, status int, data views.FlagData) error {
@@ -79,6 +100,11 @@ func (h *Handler) flagPost(c *fiber.Ctx) error {
 		})
 	}
 	switch {
+	case errors.Is(err, models.ErrNewAccount):
+		// A form from before the rules changed: say why, keeping the note.
+		return h.renderFlag(c, fiber.StatusForbidden, views.FlagData{
+			Post: models.Post{ID: id}, Note: in.Note, Refused: h.catalog.In(language(c)).T("flag.new_account"),
+		})
 	case errors.Is(err, models.ErrConflict):
 		h.flash(c, "flash.already_flagged")
 	case err != nil:
@@ -192,6 +218,9 @@ func (h *Handler) renderModerateUser(c *fiber.Ctx, status int, data views.ModUse
 	if data.Target, err = h.store.UserByUsername(c.UserContext(), name); err != nil {
 		return err
 	}
+	if data.Purged, err = h.store.Purged(c.UserContext(), data.Target.ID); err != nil {
+		return err
+	}
 	data.Base = h.baseTitled(c, "moduser.title", "Name", data.Target.Username)
 	return h.render(c, status, views.ModUser, data)
 }
@@ -200,13 +229,18 @@ func (h *Handler) renderModerateUser(c *fiber.Ctx, status int, data views.ModUse
 // with a reason the user will see.
 func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	user, _ := requireUser(c)
-	form := views.ModUserData{Days: strings.TrimSpace(c.FormValue("days")), Reason: utils.CopyString(c.FormValue("reason"))}
+	action := models.UserAction(utils.CopyString(c.FormValue("action")))
+	form := views.ModUserData{Days: "7", Reason: utils.CopyString(c.FormValue("reason")), Sent: string(action)}
 	t := h.catalog.In(language(c))
-	days, err := strconv.Atoi(form.Days)
-	if err != nil || days < 1 || days > 3650 {
-		form.Error = t.T("moduser.bad_days")
+	days := 0
+	if !action.Valid() || action.TakesPeriod() {
+		// Only the actions that last some days ask for them.
+		form.Days = strings.TrimSpace(c.FormValue("days"))
+		var err error
+		if days, err = strconv.Atoi(form.Days); err != nil || days < 1 || days > 3650 {
+			form.Error = t.T("moduser.bad_days")
+		}
 	}
-	action := models.UserAction(c.FormValue("action"))
 	if !action.Valid() {
 		form.ActionError = t.T("moduser.invalid_action")
 	}
@@ -220,6 +254,15 @@ func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	target, err := h.store.UserByUsername(c.UserContext(), name)
 	if err != nil {
 		return err
+	}
+	purged, err := h.store.Purged(c.UserContext(), target.ID)
+	if err != nil {
+		return err
+	}
+	if !action.AppliesTo(target, purged, time.Now()) {
+		// A page from before another moderator acted: nothing to do.
+		form.ActionError = t.T("moduser.not_applicable")
+		return h.renderModerateUser(c, fiber.StatusConflict, form)
 	}
 	if err := h.store.ModerateUser(c.UserContext(), user, target.ID, action, time.Now().AddDate(0, 0, days), form.Reason); err != nil {
 		return err
@@ -341,7 +384,7 @@ func rulesFields(r models.Rules) []views.RuleField {
 		if s.count != nil {
 			fields[i].Value = strconv.Itoa(*s.count(&r))
 		} else {
-			fields[i].Value = time.Duration(*s.duration(&r)).String()
+			fields[i].Value = s.duration(&r).String()
 		}
 	}
 	return fields

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -23,8 +24,7 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 	body := utils.CopyString(c.FormValue("body"))
 	form := views.PostForm{Body: body}
 	if msg := validateBody(h.catalog.In(language(c)), body); msg != "" {
-		form.Errors = map[string]string{"body": msg}
-		return h.rerenderThread(c, int64(id), fiber.StatusUnprocessableEntity, form)
+		return h.keepReply(c, int64(id), body, msg, fiber.StatusUnprocessableEntity)
 	}
 	if c.FormValue("action") == "preview" {
 		status, err := h.previewForm(c, &form)
@@ -40,16 +40,62 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 	}
 	post, err := h.store.CreateReply(c.UserContext(), models.NewReply{ThreadID: int64(id), UserID: user.ID, Body: body})
 	if msg, status, refused := h.refusal(c, h.catalog.In(language(c)), err); refused {
-		form.Errors = map[string]string{"body": msg}
-		return h.rerenderThread(c, int64(id), status, form)
+		return h.keepReply(c, int64(id), body, msg, status)
 	}
 	if err != nil {
+		return err
+	}
+	if err := h.store.ForgetKeptReply(c.UserContext(), user.ID, int64(id)); err != nil {
 		return err
 	}
 	if post.Status == models.StatusHeld {
 		h.flash(c, "flash.held")
 	}
 	return c.Redirect(views.PostPath(post.Thread.ID, post.Thread.Slug, post.Position, post.ID), fiber.StatusSeeOther)
+}
+
+// keptReplyQuery marks a thread address that shows the viewer's kept reply.
+const keptReplyQuery = "reply=kept"
+
+// keepReply sends a refused reply back to the thread's own address, where
+// the text and the reason wait in the form: reloading that page shows them
+// again instead of sending the reply again.
+func (h *Handler) keepReply(c *fiber.Ctx, threadID int64, body, reason string, status int) error {
+	ctx, user := c.UserContext(), currentUser(c)
+	err := h.store.KeepReply(ctx, user.ID, threadID, models.KeptReply{Body: body, Reason: reason})
+	if models.IsInvalid(err) {
+		// Text no database takes (a NUL, broken encoding) comes back as
+		// it is, in this response.
+		form := views.PostForm{Body: body, Errors: map[string]string{"body": reason}}
+		return h.rerenderThread(c, threadID, status, form)
+	}
+	if err != nil {
+		return err
+	}
+	view, err := h.store.ThreadPage(ctx, user, threadID, models.LastPage)
+	if err != nil {
+		return err
+	}
+	to := views.PagePath(views.ThreadPath(view.Thread.ID, view.Thread.Slug), view.Page)
+	if strings.Contains(to, "?") {
+		to += "&" + keptReplyQuery
+	} else {
+		to += "?" + keptReplyQuery
+	}
+	return c.Redirect(to+"#body", fiber.StatusSeeOther)
+}
+
+// keptReply is the form a refused reply left for the viewer, if any.
+func (h *Handler) keptReply(c *fiber.Ctx, threadID int64) (views.PostForm, error) {
+	user := currentUser(c)
+	if user == nil || c.Query("reply") != "kept" {
+		return views.PostForm{}, nil
+	}
+	kept, ok, err := h.store.KeptReplyOf(c.UserContext(), user.ID, threadID)
+	if err != nil || !ok {
+		return views.PostForm{}, err
+	}
+	return views.PostForm{Body: kept.Body, Errors: map[string]string{"body": kept.Reason}}, nil
 }
 
 // rerenderThread shows the thread's last page with the reply form refilled.

@@ -37,12 +37,34 @@ func (h *Handler) screenPrivacy(c *fiber.Ctx, title, body string) (string, strin
 	if len(inTitle) > 0 {
 		check.Title = guard.Highlight(title, inTitle)
 	}
+	check.Kinds = kindsOf(append(inTitle, inBody...))
+	return title, body, check
+}
+
+// kindsOf lists what was found, each kind once, in the order found.
+func kindsOf(findings []guard.Finding) []string {
+	kinds := []string{}
 	seen := map[guard.Kind]bool{}
-	for _, f := range append(inTitle, inBody...) {
+	for _, f := range findings {
 		if !seen[f.Kind] {
 			seen[f.Kind] = true
-			check.Kinds = append(check.Kinds, string(f.Kind))
+			kinds = append(kinds, string(f.Kind))
 		}
 	}
-	return title, body, check
+	return kinds
+}
+
+// privacyKinds answers the composer's script, while the author types, with
+// what the guard finds in the draft: the warning in the page comes from
+// the same check that stops the post on submit, never from a copy of it.
+func (h *Handler) privacyKinds(c *fiber.Ctx) error {
+	if currentUser(c) == nil {
+		return fiber.ErrForbidden
+	}
+	var found []guard.Finding
+	if h.cfg.Guard != nil {
+		found = append(h.cfg.Guard.Check(c.FormValue("title")), h.cfg.Guard.Check(c.FormValue("body"))...)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"kinds": kindsOf(found)})
 }

@@ -70,11 +70,15 @@ func (h *Handler) showList(c *fiber.Ctx, cat *models.Category) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, views.Home, views.ListData{
+	data := views.ListData{
 		Base: h.base(c, title), Categories: cats, Category: cat, List: list,
 		ListPath: views.ListPath(base, string(f.Show), string(f.Sort)), BasePath: base,
 		Show: string(f.Show), Sort: string(f.Sort),
-	})
+	}
+	if f.Show != models.ShowLatest {
+		data.Title = data.Heading() // the tab says which list it holds
+	}
+	return h.render(c, fiber.StatusOK, views.Home, data)
 }
 
 // redirectThread sends /t/{id} to the thread's canonical address.
@@ -103,7 +107,11 @@ func (h *Handler) showThread(c *fiber.Ctx) error {
 	if slug, _ := url.PathUnescape(c.Params("slug")); slug != view.Thread.Slug {
 		return c.Redirect(views.PagePath(views.ThreadPath(view.Thread.ID, view.Thread.Slug), view.Page), fiber.StatusMovedPermanently)
 	}
-	return h.renderThread(c, fiber.StatusOK, view, views.PostForm{})
+	reply, err := h.keptReply(c, view.Thread.ID)
+	if err != nil {
+		return err
+	}
+	return h.renderThread(c, fiber.StatusOK, view, reply)
 }
 
 func (h *Handler) renderThread(c *fiber.Ctx, status int, view models.ThreadView, reply views.PostForm) error {
@@ -125,6 +133,9 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 		}
 	}
 	if data.User != nil {
+		if data.MayFlag, err = h.mayFlag(c, *data.User); err != nil {
+			return err
+		}
 		ids := make([]int64, len(view.Posts))
 		for i, p := range view.Posts {
 			ids[i] = p.ID
@@ -162,6 +173,13 @@ func (h *Handler) renderComposeWith(c *fiber.Ctx, status int, data views.Compose
 	cats, err := h.store.Categories(c.UserContext())
 	if err != nil {
 		return err
+	}
+	// A form that comes back keeps the threads that may already answer it:
+	// a refusal is no reason to hide them.
+	if data.Similar == nil && strings.TrimSpace(data.Form.Title) != "" {
+		if data.Similar, err = h.store.SimilarThreads(c.UserContext(), data.Form.Title, similarLimit); err != nil {
+			return err
+		}
 	}
 	data.Base = h.base(c, "")
 	data.Title = data.T("title.new")

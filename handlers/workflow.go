@@ -32,6 +32,7 @@ func (h *Handler) markSolution(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.flash(c, "flash.solution_marked")
 	return h.redirectToPost(c, post)
 }
 
@@ -44,6 +45,7 @@ func (h *Handler) clearSolution(c *fiber.Ctx) error {
 	if err := h.store.ClearSolution(c.UserContext(), user, threadID); err != nil {
 		return err
 	}
+	h.flash(c, "flash.solution_cleared")
 	return c.Redirect("/t/"+strconv.FormatInt(threadID, 10), fiber.StatusSeeOther)
 }
 
@@ -53,9 +55,14 @@ func (h *Handler) toggleHelpful(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	post, _, err := h.store.ToggleHelpful(c.UserContext(), user, postID)
+	post, voted, err := h.store.ToggleHelpful(c.UserContext(), user, postID)
 	if err != nil {
 		return err
+	}
+	if voted {
+		h.flash(c, "flash.helpful")
+	} else {
+		h.flash(c, "flash.helpful_removed")
 	}
 	return h.redirectToPost(c, post)
 }

@@ -64,7 +64,7 @@ func TestEditsObeyThePostingRules(t *testing.T) {
 		refuse(t, f.browser().get("/p/2/history"), "heldword")
 
 		mod := staffMember(t, f, "mo", models.RoleModerator)
-		expect(t, mod.get("/review"), http.StatusOK, "An edit waiting for approval", "Updated advice heldword inside", "word:heldword")
+		expect(t, mod.get("/review"), http.StatusOK, "An edit waiting for approval", "Updated advice heldword inside", "Contains the watched word “heldword”")
 		if r := mod.post("/review/2", url.Values{"decision": {"approve"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("approve: %d", r.Status)
 		}

@@ -39,12 +39,8 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (post Pos
 		return Post{}, false, err
 	}
 	err = s.Tx(ctx, func(tx *Store) error {
-		newcomer, err := tx.isNewAccount(user, rules, time.Now().UTC())
-		if err != nil {
+		if err := tx.mayFlag(user, rules, time.Now().UTC()); err != nil {
 			return err
-		}
-		if newcomer && !user.CanModerate() {
-			return ErrForbidden
 		}
 		if post, err = tx.readablePost(user, in.PostID); err != nil {
 			return err
@@ -79,6 +75,41 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (post Pos
 		return Post{}, false, fmt.Errorf("models: flag post %d: %w", in.PostID, notFoundErr(err))
 	}
 	return post, hidden, nil
+}
+
+// ErrNewAccount refuses what new accounts may not do yet, such as flag.
+var ErrNewAccount = fmt.Errorf("new account: %w", ErrForbidden)
+
+// MayFlag reports whether the user may flag posts at all: nil, a
+// *RestrictedError, or ErrNewAccount. Pages ask it to offer the flag only
+// to those FlagPost accepts, by the same rule.
+func (s *Store) MayFlag(ctx context.Context, user User) error {
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return err
+	}
+	read := *s // the same store, its reads bound to the request
+	read.db = s.db.WithContext(ctx)
+	return read.mayFlag(user, rules, time.Now().UTC())
+}
+
+// mayFlag keeps flags from suspended and silenced users and from new
+// accounts, which spammers make by the dozen to hide honest posts.
+func (s *Store) mayFlag(user User, rules Rules, now time.Time) error {
+	if err := user.MayAct(now); err != nil {
+		return err
+	}
+	if user.CanModerate() {
+		return nil
+	}
+	newcomer, err := s.isNewAccount(user, rules, now)
+	if err != nil {
+		return err
+	}
+	if newcomer {
+		return ErrNewAccount
+	}
+	return nil
 }
 
 // ReviewItem is one post waiting for a moderator, with what put it there.

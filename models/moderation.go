@@ -47,6 +47,26 @@ func (s *Store) AuditLog(ctx context.Context, page, perPage int) ([]AuditEntry, 
 	if err != nil {
 		return nil, p, fmt.Errorf("models: audit log: %w", err)
 	}
+	var ids []int64
+	for _, e := range entries {
+		if e.TargetType == "user" {
+			ids = append(ids, e.TargetID)
+		}
+	}
+	if len(ids) == 0 {
+		return entries, p, nil
+	}
+	var users []User
+	if err := db.Select("id", "username").Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return nil, p, fmt.Errorf("models: audit log users: %w", err)
+	}
+	for i := range entries {
+		for _, u := range users {
+			if entries[i].TargetType == "user" && entries[i].TargetID == u.ID {
+				entries[i].TargetName = u.Username
+			}
+		}
+	}
 	return entries, p, nil
 }
 
@@ -172,6 +192,40 @@ func (a UserAction) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// TakesPeriod reports whether the action lasts for a number of days.
+func (a UserAction) TakesPeriod() bool { return a == UserSilence || a == UserSuspend }
+
+// AppliesTo reports whether the action changes anything for the user as
+// they stand now: there is no suspension to lift on an account that has
+// none, and no purge to undo where nothing was purged. Role changes are
+// not standing and always apply.
+func (a UserAction) AppliesTo(u User, purged bool, now time.Time) bool {
+	restricted := u.Silenced(now)
+	switch a {
+	case UserSilence:
+		return !purged && !restricted
+	case UserSuspend:
+		return !purged && !u.Suspended(now)
+	case UserRestore:
+		return !purged && restricted
+	case UserPurge:
+		return !purged
+	case UserUnpurge:
+		return purged
+	}
+	return a.Valid()
+}
+
+// Purged reports whether the user's posts were purged, a purge that
+// UserUnpurge can undo.
+func (s *Store) Purged(ctx context.Context, userID int64) (bool, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Table("purged_items").Where("user_id = ?", userID).Limit(1).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("models: purged %d: %w", userID, err)
+	}
+	return n > 0, nil
 }
 
 // ModerateUser applies a moderator action to a user for a period and logs

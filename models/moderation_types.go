@@ -82,6 +82,9 @@ type AuditEntry struct {
 	CreatedAt  time.Time
 
 	Actor User `gorm:"foreignKey:ActorID"`
+	// TargetName is the username of a user the entry is about, so the log
+	// names people rather than numbers; filled by AuditLog.
+	TargetName string `gorm:"-"`
 }
 
 // TableName keeps the log's table name singular in meaning.

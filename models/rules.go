@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -43,8 +45,33 @@ var DefaultRules = Rules{
 // Duration is a time.Duration that reads and writes as "30s" in settings.
 type Duration time.Duration
 
+// String writes the duration the way people type it into the rules form:
+// 24h, 30m, 1m30s, 1h30m, with no zero parts (time.Duration writes
+// 24h0m0s). Parts below a second are dropped; no rule needs them.
+func (d Duration) String() string {
+	v := time.Duration(d).Truncate(time.Second)
+	if v == 0 {
+		return "0s"
+	}
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+		v = -v
+	}
+	for _, unit := range []struct {
+		size time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := v / unit.size; n > 0 {
+			b.WriteString(strconv.FormatInt(int64(n), 10) + unit.name)
+			v -= n * unit.size
+		}
+	}
+	return b.String()
+}
+
 // MarshalJSON writes the duration as text.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 // UnmarshalJSON reads "30s", "24h" and the like.
 func (d *Duration) UnmarshalJSON(b []byte) error {

@@ -3,8 +3,10 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 
 	"hiroba/models/search"
@@ -129,10 +131,35 @@ func (s *Store) SimilarThreads(ctx context.Context, title string, limit int) ([]
 		return nil, nil
 	}
 	f := anonymousSearch()
-	f.Limit = limit
+	// Reposts share a title: ask for more than will be shown, so that the
+	// list still fills once each title is listed once.
+	f.Limit = limit * 4
 	found, err := s.search.Similar(ctx, s.db, q, f)
 	if err != nil {
 		return nil, fmt.Errorf("models: similar threads: %w", err)
 	}
-	return s.loadResults(ctx, found.Hits, q.Words())
+	results, err := s.loadResults(ctx, found.Hits, q.Words())
+	if err != nil {
+		return nil, err
+	}
+	return distinctTitles(results, limit), nil
+}
+
+// distinctTitles keeps the best ranked thread of each title, up to limit:
+// four copies of one question say nothing the first does not.
+func distinctTitles(results []SearchResult, limit int) []SearchResult {
+	seen := map[string]bool{}
+	out := results[:0]
+	for _, r := range results {
+		key := strings.ToLower(strings.Join(strings.Fields(norm.NFKC.String(r.Thread.Title)), " "))
+		if len(out) == limit {
+			break
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, r)
+	}
+	return out
 }

@@ -110,6 +110,22 @@ type ListData struct {
 	Sort       string
 }
 
+// Heading names the list as filtered: "Unanswered threads in Billing",
+// "Solved threads"; a category's unfiltered list is named for the category.
+func (d ListData) Heading() string {
+	show := d.Show
+	if show == "" {
+		show = string(models.ShowLatest)
+	}
+	if d.Category == nil {
+		return d.T("list.heading_" + show)
+	}
+	if show == string(models.ShowLatest) {
+		return d.Category.Name(d.Lang())
+	}
+	return d.T("list.heading_in_"+show, "Category", d.Category.Name(d.Lang()))
+}
+
 // ListLink is the address of the list with another filter or order.
 func (d ListData) ListLink(show, sort string) string {
 	return ListPath(d.BasePath, show, sort)
@@ -144,6 +160,7 @@ type ThreadData struct {
 	Categories []models.Category // for a moderator moving the thread
 	Watching   string            // the viewer's watch level: "watching", "muted" or ""
 	Mod        ModForm           // the moderation form, when it comes back
+	MayFlag    bool              // the viewer may flag posts (models.Store.MayFlag)
 }
 
 // ModForm is a moderator's form on a thread as it was sent, with the
@@ -277,7 +294,7 @@ func (d ThreadData) Listed(p models.Post) bool {
 
 // CanFlag reports whether the viewer may flag a post.
 func (d ThreadData) CanFlag(p models.Post) bool {
-	return d.User != nil && d.User.ID != p.UserID && p.Public()
+	return d.MayFlag && d.User != nil && d.User.ID != p.UserID && p.Public()
 }
 
 // FlagData fills the flag form.
@@ -287,6 +304,9 @@ type FlagData struct {
 	Reason string // what was chosen, when the form comes back
 	Note   string
 	Error  string
+	// Refused says why the viewer may not flag at all; the page then has
+	// no form to fill in.
+	Refused string
 }
 
 // ReviewData fills the review queue.
@@ -313,6 +333,8 @@ type ModUserData struct {
 	Error  string // beside the days
 	// ActionError is beside the actions: the one sent is not one of them.
 	ActionError string
+	Purged      bool   // the user's posts were purged (see models.Store.Purged)
+	Sent        string // the action sent, when the form comes back
 }
 
 // AuditData fills the audit log.

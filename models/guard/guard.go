@@ -72,8 +72,9 @@ type Guard struct {
 type vendorKey struct {
 	prefix string
 	re     *regexp.Regexp
-	// mixed requires upper case, lower case and a digit after the prefix,
-	// for prefixes short enough to start ordinary hyphenated words.
+	// mixed requires a letter and a digit after the prefix, for prefixes
+	// short enough to start ordinary hyphenated words (sk-learn-plugin),
+	// which have no digits; keys, even made-up ones in one case, do.
 	mixed bool
 }
 

@@ -90,6 +90,9 @@ func TestCheckFinds(t *testing.T) {
 		{"openai project", "OPENAI_API_KEY=" + project, KindAPIKey, project},
 		{"openai json", `{"api_key": "` + project + `"}`, KindAPIKey, project},
 		{"anthropic", "APIキーは " + anthropic + " です", KindAPIKey, anthropic},
+		// One case with digits, as in documentation's made-up keys: still a
+		// key to whoever pastes it.
+		{"openai lower case", "key sk-live-abcdefghijklmnopqrstuvwx1234 fails", KindAPIKey, "sk-live-abcdefghijklmnopqrstuvwx1234"},
 		{"github ghp", "git clone https://" + ghp + "@github.com/org/repo", KindAPIKey, ghp},
 		{"github gho code", "`" + gho + "`", KindAPIKey, gho},
 		{"github ghs", "token: " + ghs, KindAPIKey, ghs},

@@ -56,7 +56,7 @@ func (sc *scan) word(vendors []vendorKey, i, j int) {
 	s, w := sc.s, sc.s[i:j]
 	if len(w) >= 15 {
 		for _, v := range vendors {
-			if strings.HasPrefix(w, v.prefix) && v.re.MatchString(w) && (!v.mixed || mixedCase(w[len(v.prefix):])) {
+			if strings.HasPrefix(w, v.prefix) && v.re.MatchString(w) && (!v.mixed || lettersAndDigits(w[len(v.prefix):])) {
 				sc.add(KindAPIKey, i, j, rankAPIKey)
 				break
 			}
@@ -88,6 +88,15 @@ func mixedCase(s string) bool {
 		d = d || isDigit(s[i])
 	}
 	return u && l && d
+}
+
+func lettersAndDigits(s string) bool {
+	var l, d bool
+	for i := 0; i < len(s) && !(l && d); i++ {
+		l = l || isUpper(s[i]) || isLower(s[i])
+		d = d || isDigit(s[i])
+	}
+	return l && d
 }
 
 // random reports s[i:j] as a token when it reads like random data: upper

@@ -14,7 +14,9 @@
     data.set("_csrf", token.value);
     data.set("body", body.value);
     fetch("/preview", { method: "POST", body: data, credentials: "same-origin" })
-      .then(function (res) { if (!res.ok) throw new Error(res.status); return res.text(); })
+      // Over the preview budget the answer says how long to wait; it shows
+      // in the preview's place and the composer stays as it is.
+      .then(function (res) { if (!res.ok && res.status !== 429) throw new Error(res.status); return res.text(); })
       .then(function (html) {
         var box = form.querySelector(".preview");
         if (!box) {
@@ -123,26 +125,39 @@ document.addEventListener("submit", function (ev) {
 })();
 
 // A first warning while typing when a post seems to hold personal data.
-// The server's check, on submit, is the real one.
+// The server's guard decides, the same check that stops the post on
+// submit, so the warning and the check step never disagree.
 (function () {
   "use strict";
-  var patterns = [
-    /[^\s@]+@[^\s@]+\.[a-z]{2,}/i,
-    /\b(?:sk-[A-Za-z0-9_-]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|AKIA[0-9A-Z]{16}|xox[baprs]-[A-Za-z0-9-]{10,})/,
-    /\b(?:\d[ -]?){13,19}\b/
-  ];
+  if (!window.fetch) return;
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-pii-warning]"), function (area) {
+    var form = area.form;
+    var token = form && form.querySelector("input[name=_csrf]");
+    if (!token) return;
+    var title = form.querySelector("input[name=title]");
     var note = document.createElement("p");
     note.className = "pii-warning";
     note.setAttribute("role", "status");
     area.insertAdjacentElement("afterend", note);
-    var timer = null;
-    area.addEventListener("input", function () {
+    var timer = null, latest = 0;
+    function check() {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var hit = patterns.some(function (p) { return p.test(area.value); });
-        note.textContent = hit ? area.getAttribute("data-pii-warning") : "";
-      }, 300);
-    });
+        var ticket = ++latest;
+        var data = new URLSearchParams();
+        data.set("_csrf", token.value);
+        data.set("body", area.value);
+        if (title) data.set("title", title.value);
+        fetch("/privacy/check", { method: "POST", body: data, credentials: "same-origin" })
+          .then(function (res) { if (!res.ok) throw new Error(res.status); return res.json(); })
+          .then(function (found) {
+            if (ticket !== latest) return;
+            note.textContent = found.kinds && found.kinds.length ? area.getAttribute("data-pii-warning") : "";
+          })
+          .catch(function () {});
+      }, 500);
+    }
+    area.addEventListener("input", check);
+    if (title) title.addEventListener("input", check);
   });
 })();
