@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,4 +203,33 @@ func TestPageCacheKeepsEachZoneApart(t *testing.T) {
 	if again := visit("America/New_York"); again.Header.Get("ETag") != ny.Header.Get("ETag") || again.Body != ny.Body {
 		t.Errorf("New York's page was not cached: ETag %q then %q", ny.Header.Get("ETag"), again.Header.Get("ETag"))
 	}
+}
+
+// A silenced user is told until when in their own zone, not in UTC.
+func TestSilenceEndsInTheUsersZone(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, migrations.SQLite)
+	thread := f.oldQuestion()
+	ken := f.browser()
+	ken.signIn("ken")
+	ken.chooseZone("Asia/Tokyo")
+	mod := f.browser()
+	mod.signIn("mo")
+	grant(t, f, "mo", models.RoleModerator)
+	mod.get("/mod/u/ken")
+	if r := mod.post("/mod/u/ken", url.Values{"action": {"silence"}, "days": {"3"}, "reason": {"Links"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("silence: %d", r.Status)
+	}
+	until := f.user("ken").SilencedUntil
+	if until == nil {
+		t.Fatal("not silenced")
+	}
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ken.get(thread)
+	p := ken.post(thread[:strings.LastIndex(thread, "/")]+"/replies", url.Values{"body": {"my text stays"}})
+	expect(t, p, http.StatusForbidden, "until "+until.In(tokyo).Format("Jan 2, 2006 15:04")+" JST.", "my text stays")
+	refuse(t, p, until.UTC().Format(time.RFC3339))
 }
