@@ -59,6 +59,7 @@ func TestBrowserTimesInTheBrowsersZone(t *testing.T) {
 	if got := b.value("#tz"); got != "America/New_York" {
 		t.Fatalf("the zone select guessed %q", got)
 	}
+	b.shot("settings-time-zone")
 	b.follow(200, chromedp.Click(byText("button", "Save")))
 	// Saved, the choice holds when the browser is elsewhere.
 	inZone("Asia/Tokyo")
