@@ -35,6 +35,8 @@ func (h *Handler) showNotificationSettings(c *fiber.Ctx) error {
 	return h.renderSettings(c, fiber.StatusOK, *user, prefs, nil)
 }
 
+// renderSettings shows the settings page; a form that comes back keeps the
+// choices as sent, with errs beside the fields they refuse.
 func (h *Handler) renderSettings(c *fiber.Ctx, status int, user models.User, prefs models.NotificationPrefs, errs map[string]string) error {
 	b := h.baseTitled(c, "title.notification_settings")
 	zone := user.TimeZone
