@@ -54,6 +54,7 @@ type Handler struct {
 	cfg     Config
 	log     *slog.Logger
 	pages   *pageCache // nil when PageCacheTTL is 0
+	zones   zones
 }
 
 // New builds the handlers over their dependencies.
@@ -140,6 +141,7 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 		Help:       h.cfg.Help,
 		DevSignIn:  h.cfg.DevSignIn,
 		Now:        time.Now(),
+		Zone:       h.zone(c),
 	}
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)

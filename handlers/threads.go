@@ -288,5 +288,9 @@ func (h *Handler) refusal(c *fiber.Ctx, t views.Translator, err error) (string, 
 		status = fiber.StatusTooManyRequests
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(seconds))
 	}
-	return t.T("refused."+refused.Reason, "Count", seconds, "Detail", refused.Detail), status, true
+	detail := refused.Detail
+	if !refused.Until.IsZero() {
+		detail = views.Clock{Translator: t, Zone: h.zone(c)}.Date(refused.Until)
+	}
+	return t.T("refused."+refused.Reason, "Count", seconds, "Detail", detail), status, true
 }

@@ -21,7 +21,8 @@ const (
 	unsubscribePath = "/unsubscribe"
 )
 
-// showNotificationSettings shows what the user gets by email.
+// showNotificationSettings shows what the user gets by email, and the time
+// zone they read times in.
 func (h *Handler) showNotificationSettings(c *fiber.Ctx) error {
 	user := currentUser(c)
 	if user == nil {
@@ -31,14 +32,26 @@ func (h *Handler) showNotificationSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.renderSettings(c, fiber.StatusOK, *user, prefs, nil)
+}
+
+// renderSettings shows the settings page; a form that comes back keeps the
+// choices as sent, with errs beside the fields they refuse.
+func (h *Handler) renderSettings(c *fiber.Ctx, status int, user models.User, prefs models.NotificationPrefs, errs map[string]string) error {
 	b := h.baseTitled(c, "title.notification_settings")
-	return h.render(c, fiber.StatusOK, views.NotificationSettings, views.NotificationSettingsData{
+	zone := user.TimeZone
+	if zone == "" {
+		zone = b.Zone.String()
+	}
+	return h.render(c, status, views.NotificationSettings, views.NotificationSettingsData{
 		Base: b, Prefs: prefs, Email: user.Email, Languages: views.Languages,
+		TimeZone: zone, ZoneChosen: user.TimeZone != "", Errors: errs,
 	})
 }
 
 // saveNotificationSettings stores the preferences form. An unchecked box
-// sends nothing, so a missing field means "off".
+// sends nothing, so a missing field means "off". A zone the database does
+// not know sends the form back, as it was filled in, saving nothing.
 func (h *Handler) saveNotificationSettings(c *fiber.Ctx) error {
 	user := currentUser(c)
 	if user == nil {
@@ -55,7 +68,12 @@ func (h *Handler) saveNotificationSettings(c *fiber.Ctx) error {
 	if lang := c.FormValue("lang"); slices.Contains(views.Languages, lang) {
 		prefs.Lang = strings.Clone(lang)
 	}
-	if err := h.store.SaveNotificationPrefs(ctx, prefs); err != nil {
+	zone := strings.Clone(c.FormValue("tz"))
+	if _, err := views.ParseZone(zone); zone != "" && err != nil {
+		t := h.catalog.In(language(c))
+		return h.renderSettings(c, fiber.StatusUnprocessableEntity, *user, prefs, map[string]string{"tz": t.T("settings.time_zone_invalid")})
+	}
+	if err := h.store.SaveSettings(ctx, prefs, zone); err != nil {
 		return err
 	}
 	h.flash(c, "flash.settings_saved")

@@ -24,6 +24,10 @@ type User struct {
 	EmailVerified    bool
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// TimeZone is the IANA zone the user reads times in; "" when they never
+	// chose, and their browser or language decides.
+	TimeZone string
 }
 
 // Role is what a user may do beyond their own posts.

@@ -24,6 +24,9 @@ type RefusedError struct {
 	Reason     string
 	RetryAfter time.Duration
 	Detail     string // the blocked word, the end of a silence
+	// Until is the end of a silence, for pages to write in the reader's
+	// zone; zero for other refusals.
+	Until time.Time
 }
 
 func (e *RefusedError) Error() string { return "post refused: " + e.Reason }
@@ -137,7 +140,8 @@ func refuseRestricted(u User, now time.Time) error {
 	if !u.Silenced(now) {
 		return nil
 	}
-	return &RefusedError{Reason: RefuseSilenced, Detail: u.restrictedUntil().UTC().Format(time.RFC3339)}
+	until := u.restrictedUntil().UTC()
+	return &RefusedError{Reason: RefuseSilenced, Detail: until.Format(time.RFC3339), Until: until}
 }
 
 // refuseTooSoon enforces the wait between two posts, longer for newcomers.

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"html/template"
 	"time"
 
@@ -29,6 +28,9 @@ type Base struct {
 	Flash     string
 	Now       time.Time
 	Unread    int // unread notifications, on the bell
+
+	// Zone is the reader's time zone, for every time shown; nil is UTC.
+	Zone *time.Location
 }
 
 // OtherLanguages lists the languages the footer offers to switch to.
@@ -42,43 +44,17 @@ func (b Base) OtherLanguages() []string {
 	return out
 }
 
-// Time renders a moment as a relative, localized time with the exact date
-// in a tooltip and a machine-readable attribute.
-func (b Base) Time(t time.Time) template.HTML {
-	exact := b.Date(t)
-	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
-		t.UTC().Format(time.RFC3339), template.HTMLEscapeString(exact), template.HTMLEscapeString(b.Ago(t))))
-}
+// Clock writes times for this reader, in their language and zone.
+func (b Base) Clock() Clock { return Clock{Translator: b.Translator, Zone: b.Zone, Now: b.Now} }
 
-// Ago says how long ago a moment was, in the page's language.
-func (b Base) Ago(t time.Time) string {
-	now := b.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return b.T("time.just_now")
-	case d < time.Hour:
-		return b.T("time.minutes_ago", "Count", int(d/time.Minute))
-	case d < 24*time.Hour:
-		return b.T("time.hours_ago", "Count", int(d/time.Hour))
-	case d < 30*24*time.Hour:
-		return b.T("time.days_ago", "Count", int(d/(24*time.Hour)))
-	default:
-		return b.Date(t)
-	}
-}
+// Time renders a moment for the page; see Clock.Time.
+func (b Base) Time(t time.Time) template.HTML { return b.Clock().Time(t) }
 
-// Date is a full date and time in the page's language, in UTC.
-func (b Base) Date(t time.Time) string {
-	t = t.UTC()
-	if b.lang == "ja" {
-		return t.Format("2006年1月2日 15:04 UTC")
-	}
-	return t.Format("Jan 2, 2006 15:04 UTC")
-}
+// Ago says how long ago a moment was; see Clock.Ago.
+func (b Base) Ago(t time.Time) string { return b.Clock().Ago(t) }
+
+// Date is a moment's date and time in the reader's zone; see Clock.Date.
+func (b Base) Date(t time.Time) string { return b.Clock().Date(t) }
 
 // PostStatus says where a post that is not public stands, for the author
 // and moderators who are shown it; "" for a public post.

@@ -1,6 +1,11 @@
 package views
 
-import "hiroba/models"
+import (
+	"slices"
+	"strings"
+
+	"hiroba/models"
+)
 
 // The pages of notifications.
 const (
@@ -21,6 +26,37 @@ type NotificationSettingsData struct {
 	Prefs     models.NotificationPrefs
 	Email     string // where email goes; empty when the account has none
 	Languages []string
+
+	// TimeZone is the zone selected: the user's own, or when they have
+	// none the one their times are shown in now, which the page's script
+	// replaces with the browser's.
+	TimeZone   string
+	ZoneChosen bool              // the user chose TimeZone, and the script leaves it
+	Errors     map[string]string // the reason beside a refused field ("tz")
+}
+
+// ZoneOption is one entry of the time zone select.
+type ZoneOption struct {
+	Name     string
+	Label    string
+	Selected bool
+}
+
+// ZoneOptions lists the zones offered, the selected one among them even
+// when it is an alias the list does not hold.
+func (d NotificationSettingsData) ZoneOptions() []ZoneOption {
+	out := make([]ZoneOption, 0, len(Zones)+1)
+	if d.TimeZone != "" && !slices.Contains(Zones, d.TimeZone) {
+		out = append(out, zoneOption(d.TimeZone, true))
+	}
+	for _, z := range Zones {
+		out = append(out, zoneOption(z, z == d.TimeZone))
+	}
+	return out
+}
+
+func zoneOption(name string, selected bool) ZoneOption {
+	return ZoneOption{Name: name, Label: strings.ReplaceAll(name, "_", " "), Selected: selected}
 }
 
 // UnsubscribeData fills the page a one-click unsubscribe link opens.

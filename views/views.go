@@ -65,6 +65,7 @@ func New(assets *public.Assets) (*Renderer, error) {
 		"highlight":  highlight,
 		"deref":      deref,
 		"deref_time": derefTime,
+		"stamp":      Stamp,
 		"privacy":    func(t Translator, p *PrivacyCheck) privacyView { return privacyView{t, p} },
 		"list":       func(items ...string) []string { return items },
 	}

@@ -3,7 +3,6 @@ package views
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"hiroba/models"
 	"hiroba/public"
@@ -66,35 +65,6 @@ func TestMatchLanguage(t *testing.T) {
 		if got := c.Match(tt.cookie, tt.accept); got != tt.want {
 			t.Errorf("Match(%q, %q) = %q, want %q", tt.cookie, tt.accept, got, tt.want)
 		}
-	}
-}
-
-func TestRelativeAndLocalizedTimes(t *testing.T) {
-	c, _ := NewCatalog()
-	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	en := Base{Translator: c.In("en"), Now: now}
-	ja := Base{Translator: c.In("ja"), Now: now}
-	tests := []struct {
-		b    Base
-		at   time.Time
-		want string
-	}{
-		{en, now.Add(-10 * time.Second), "just now"},
-		{en, now.Add(-1 * time.Minute), "1 minute ago"},
-		{en, now.Add(-3 * time.Hour), "3 hours ago"},
-		{ja, now.Add(-3 * time.Hour), "3時間前"},
-		{en, now.Add(-2 * 24 * time.Hour), "2 days ago"},
-		{en, now.Add(-60 * 24 * time.Hour), "Sep 25, 2026 12:00 UTC"},
-		{ja, now.Add(-60 * 24 * time.Hour), "2026年9月25日 12:00 UTC"},
-	}
-	for _, tt := range tests {
-		if got := tt.b.Ago(tt.at); got != tt.want {
-			t.Errorf("%s Ago = %q, want %q", tt.b.Lang(), got, tt.want)
-		}
-	}
-	html := string(en.Time(now.Add(-3 * time.Hour)))
-	if !strings.Contains(html, `datetime="2026-11-24T09:00:00Z"`) || !strings.Contains(html, `title="Nov 24, 2026 09:00 UTC"`) {
-		t.Errorf("Time = %s", html)
 	}
 }
 

@@ -19,15 +19,18 @@ const (
 	HeaderListUnsubscribePost = "List-Unsubscribe-Post"
 )
 
-// compose writes the email for a digest in the user's language: a line per
-// notification with a link to the post and the start of its text, then why
-// the email came and how to stop it.
+// compose writes the email for a digest in the user's language and time
+// zone: a line per notification with its time, a link to the post and the
+// start of its text, then why the email came and how to stop it.
 func (w *Worker) compose(d models.Digest) (models.Mail, error) {
 	lang := d.Prefs.Lang
 	if !slices.Contains(views.Languages, lang) {
 		lang = views.Languages[0]
 	}
 	t := w.catalog.In(lang)
+	// An email is read later than it is written: its times are dates, in
+	// the recipient's zone, never "5 minutes ago".
+	clock := views.Clock{Translator: t, Zone: views.ReaderZone(lang, d.User.TimeZone)}
 	base := strings.TrimRight(w.cfg.BaseURL, "/")
 	unsubscribe := w.cfg.Unsubscribe(d.User.ID)
 
@@ -46,7 +49,7 @@ func (w *Worker) compose(d models.Digest) (models.Mail, error) {
 		if i >= maxItems {
 			continue
 		}
-		line(itemText(t, n))
+		line(t.T("mail.item_time", "Item", itemText(t, n), "Time", clock.Date(n.CreatedAt)))
 		line(base + views.PostPath(n.Thread.ID, n.Thread.Slug, n.Post.Position, n.PostID))
 		if ex := excerpt(n.Post.Source, 200); ex != "" {
 			line(">", ex)

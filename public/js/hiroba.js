@@ -161,3 +161,34 @@ document.addEventListener("submit", function (ev) {
     if (title) title.addEventListener("input", check);
   });
 })();
+
+// Times are written in the reader's time zone. The server learns the
+// browser's from this cookie, from the next page on; it checks the name
+// and falls back to the language's zone. On the settings page, a user who
+// never chose a zone finds the browser's selected.
+(function () {
+  "use strict";
+  var zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return;
+  }
+  if (!zone || !/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) return;
+  var current = document.cookie.match(/(?:^|;\s*)hiroba_tz=([^;]*)/);
+  if (!current || current[1] !== zone) {
+    document.cookie = "hiroba_tz=" + zone + "; path=/; max-age=31536000; samesite=lax" +
+      (location.protocol === "https:" ? "; secure" : "");
+  }
+  var select = document.querySelector("select[data-zone-guess]");
+  if (!select) return;
+  var listed = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
+  if (!listed) {
+    // An older name some browsers report; the server knows it too.
+    var option = document.createElement("option");
+    option.value = zone;
+    option.textContent = zone.replace(/_/g, " ");
+    select.prepend(option);
+  }
+  select.value = zone;
+})();

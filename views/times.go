@@ -1,0 +1,73 @@
+package views
+
+import (
+	"fmt"
+	"html/template"
+	"time"
+)
+
+// Clock writes moments for one reader: in their language and time zone,
+// relative to now while they are recent. Pages reach it through Base; the
+// mailer builds one per recipient.
+type Clock struct {
+	Translator
+	Zone *time.Location // nil: UTC
+	Now  time.Time      // zero: the time of the call
+}
+
+// recent is how long a moment is told relative to now: "3 hours ago" reads
+// better than a date, but "12 days ago" asks the reader to count.
+const recent = 24 * time.Hour
+
+// Time renders a moment for a page: relative while recent, with the exact
+// time in a tooltip, absolute after; always with the moment in UTC for
+// machines.
+func (c Clock) Time(t time.Time) template.HTML {
+	exact := template.HTMLEscapeString(c.Date(t))
+	if d := c.now().Sub(t); d < 0 || d >= recent {
+		return template.HTML(fmt.Sprintf(`<time datetime="%s">%s</time>`, Stamp(t), exact))
+	}
+	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
+		Stamp(t), exact, template.HTMLEscapeString(c.Ago(t))))
+}
+
+// Ago says how long ago a recent moment was; an older one (or one still to
+// come) is its date.
+func (c Clock) Ago(t time.Time) string {
+	d := c.now().Sub(t)
+	switch {
+	case d < 0 || d >= recent:
+		return c.Date(t)
+	case d < time.Minute:
+		return c.T("time.just_now")
+	case d < time.Hour:
+		return c.T("time.minutes_ago", "Count", int(d/time.Minute))
+	default:
+		return c.T("time.hours_ago", "Count", int(d/time.Hour))
+	}
+}
+
+// Date is a full date and time in the reader's language and zone, the zone
+// named so that nobody mistakes it for their own.
+func (c Clock) Date(t time.Time) string {
+	zone := c.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	t = t.In(zone)
+	if c.Lang() == "ja" {
+		return t.Format("2006年1月2日 15:04 ") + zoneLabel(t)
+	}
+	return t.Format("Jan 2, 2006 15:04 ") + zoneLabel(t)
+}
+
+func (c Clock) now() time.Time {
+	if c.Now.IsZero() {
+		return time.Now()
+	}
+	return c.Now
+}
+
+// Stamp is a moment for machines: RFC 3339 in UTC, the same for every
+// reader, for datetime attributes and structured data.
+func Stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
