@@ -62,7 +62,7 @@ const keptReplyQuery = "reply=kept"
 // again instead of sending the reply again.
 func (h *Handler) keepReply(c *fiber.Ctx, threadID int64, body, reason string, status int) error {
 	ctx, user := c.UserContext(), currentUser(c)
-	err := h.store.KeepReply(ctx, user.ID, threadID, models.KeptReply{Body: body, Reason: reason})
+	err := h.store.KeepReply(ctx, user.ID, threadID, body, reason)
 	if models.IsInvalid(err) {
 		// Text no database takes (a NUL, broken encoding) comes back as
 		// it is, in this response.
