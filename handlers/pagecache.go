@@ -10,7 +10,7 @@ import (
 )
 
 // pageCache keeps anonymous pages for a moment. Visitors who are not signed
-// in all see the same page for an address and language, and a thread
+// in all see the same page for an address, language and theme, and a thread
 // that is being read by many at once is rendered once per TTL instead of
 // once per visitor. The staleness is bounded by the TTL (a second by
 // default), the same for every instance; signed-in people, who write and
@@ -67,7 +67,10 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	if h.pages == nil || c.Method() != fiber.MethodGet || currentUser(c) != nil || c.Cookies(flashCookie) != "" {
 		return c.Next()
 	}
-	key := language(c) + "\x00" + c.OriginalURL()
+	// The page differs by language and by theme (<html> is marked with the
+	// visitor's choice), so both are in the key: no visitor is ever served
+	// a page in another's language or colours.
+	key := language(c) + "\x00" + theme(c) + "\x00" + c.OriginalURL()
 	now := time.Now()
 	if p, ok := h.pages.get(key, now); ok {
 		return h.sendCached(c, p)

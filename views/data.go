@@ -29,6 +29,12 @@ type Base struct {
 	Flash     string
 	Now       time.Time
 	Unread    int // unread notifications, on the bell
+	// Theme is the colour scheme chosen in the footer, "light" or "dark";
+	// "" follows the device.
+	Theme string
+	// OwnSearch is set on the search page, whose own form is the only
+	// search box, so a phone shows its results sooner.
+	OwnSearch bool
 }
 
 // OtherLanguages lists the languages the footer offers to switch to.
