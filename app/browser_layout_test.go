@@ -180,6 +180,7 @@ func TestBrowserMenuAndThemeWithoutScript(t *testing.T) {
 	if got := strings.Join(links, " "); got != "/u/hana /notifications /settings/notifications /review /admin/rules /admin/words /admin/audit" {
 		t.Errorf("an admin's open menu shows %q", got)
 	}
+	b.shot("menu-open")
 	bg := func() string {
 		return evalJS[string](b, `getComputedStyle(document.documentElement).backgroundColor`)
 	}
@@ -203,6 +204,8 @@ func TestBrowserMenuAndThemeWithoutScript(t *testing.T) {
 	if got := bg(); got != dark {
 		t.Errorf("background %s after choosing Dark on a light device, want %s", got, dark)
 	}
+	b.do(chromedp.Click(chromedp.CSS("details.account-menu > summary")))
+	b.shot("menu-open-dark")
 	b.signOut()
 	if n := b.count("details.account-menu"); n != 0 {
 		t.Error("still signed in after Sign out without script")
