@@ -355,7 +355,9 @@ func (b *browser) signIn(username string) {
 // signOut opens the account menu and signs out, as a person does.
 func (b *browser) signOut() {
 	b.t.Helper()
-	b.do(chromedp.Click(chromedp.CSS("details.account-menu > summary")))
+	if b.count("details.account-menu[open]") == 0 {
+		b.do(chromedp.Click(chromedp.CSS("details.account-menu > summary")))
+	}
 	b.follow(200, chromedp.Click(byText("button", "Sign out")))
 }
 
