@@ -46,7 +46,7 @@ func TestThemeSwitch(t *testing.T) {
 	// Only the three choices exist, a forged cookie changes nothing, and the
 	// way back never leaves the site.
 	expect(t, b.get("/theme/purple?next=/"), http.StatusNotFound)
-	b.cookies["hiroba_theme"] = `"><script>`
+	b.cookies["hiroba_theme"] = `dark><script>`
 	refuse(t, b.get("/"), "data-theme", "<script>")
 	if p := b.get("/theme/dark?next=//evil.example/x"); p.Location != "/" {
 		t.Errorf("next=//evil.example led to %q, want /", p.Location)
