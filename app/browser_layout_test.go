@@ -128,10 +128,14 @@ func TestBrowserFirstScreenOnPhone(t *testing.T) {
 		}
 		for _, lang := range []string{"en", "ja"} {
 			b.open("/lang/" + lang + "?next=/")
+			if got := evalJS[string](b, "document.documentElement.lang"); got != lang {
+				t.Fatalf("<html lang> = %q after choosing %s", got, lang)
+			}
 			for _, th := range []models.Thread{threads["ja"], threads["en"]} {
 				what := fmt.Sprintf("%s, %s page, thread %q", who, lang, th.Title)
 				b.open(fmt.Sprintf("/t/%d/%s", th.ID, th.Slug))
 				m := b.measure("h1", "li.post.question .post-body")
+				t.Logf("%s: title ends at %.0fpx, the question's first line at %.0fpx, header %.0fpx", what, m.Title, m.FirstRow, m.Header)
 				if m.Title > m.Viewport {
 					t.Errorf("%s: the title ends at %.0fpx, below the %.0fpx screen", what, m.Title, m.Viewport)
 				}
@@ -146,6 +150,7 @@ func TestBrowserFirstScreenOnPhone(t *testing.T) {
 				what := fmt.Sprintf("%s, %s page, search %q", who, lang, q)
 				b.open("/search?q=" + url.QueryEscape(q))
 				m := b.measure(".search-results > li .thread-title", ".search-results > li .snippet")
+				t.Logf("%s: the first result's title ends at %.0fpx, its first line at %.0fpx", what, m.Title, m.FirstRow)
 				if m.Title > m.Viewport || m.FirstRow > m.Viewport {
 					t.Errorf("%s: the first result ends at %.0fpx (title) and %.0fpx (first line), below the %.0fpx screen", what, m.Title, m.FirstRow, m.Viewport)
 				}
