@@ -35,7 +35,7 @@ func TestBrowserDraftsLeaveWithTheirUser(t *testing.T) {
 		t.Fatalf("hana's draft did not survive a reload: %q", got)
 	}
 
-	b.follow(200, chromedp.Click(byText("button", "Sign out")))
+	b.signOut()
 	if got := evalJS[string](b, draftKeys); got != "" {
 		t.Errorf("drafts left in localStorage after sign-out: %q", got)
 	}

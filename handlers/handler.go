@@ -100,6 +100,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/p/:id<int>/flag", h.limit(l.Flag, false), h.flagPost)
 	app.Get("/u/:username", h.showUser)
 	app.Get("/lang/:lang", h.setLanguage)
+	app.Get("/theme/:theme", h.setTheme)
 	app.Get("/search", h.limit(l.Search, true), h.showSearch)
 	app.Get("/similar", h.limit(l.Search, true), h.similarThreads)
 	app.Get("/opensearch.xml", h.openSearch)
@@ -142,6 +143,7 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 		DevSignIn:  h.cfg.DevSignIn,
 		Now:        time.Now(),
 		Zone:       h.zone(c),
+		Theme:      theme(c),
 	}
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)

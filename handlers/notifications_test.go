@@ -65,10 +65,10 @@ func TestBellAndNotificationsPage(t *testing.T) {
 		expect(t, ken.get("/"), http.StatusOK, `aria-label="Notifications, none unread"`)
 
 		list := hana.get("/notifications")
-		expect(t, list, http.StatusOK, "ken replied to “Invoices stopped arriving”", `class="badge">New<`,
+		expect(t, list, http.StatusOK, `ken replied to “<span lang="en">Invoices stopped arriving</span>”`, `class="badge">New<`,
 			`href="/t/1/invoices-stopped-arriving#p2"`, `aria-label="Notifications, none unread"`)
 		refuse(t, hana.get("/notifications"), `class="badge">New<`)
-		expect(t, mia.get("/notifications"), http.StatusOK, "ken mentioned you in “Invoices stopped arriving”")
+		expect(t, mia.get("/notifications"), http.StatusOK, `ken mentioned you in “<span lang="en">Invoices stopped arriving</span>”`)
 
 		// Notifications beyond what was seen are cleared with one button.
 		f.reply(1, "ken", "Also check the billing address.")
@@ -83,7 +83,7 @@ func TestBellAndNotificationsPage(t *testing.T) {
 
 		hana.lang = "ja"
 		f.reply(1, "ken", "まだ届きませんか?")
-		expect(t, hana.get("/notifications"), http.StatusOK, "ken さんが「Invoices stopped arriving」に返信しました")
+		expect(t, hana.get("/notifications"), http.StatusOK, `ken さんが「<span lang="en">Invoices stopped arriving</span>」に返信しました`)
 
 		anon := f.browser().get("/notifications")
 		if anon.Status != http.StatusSeeOther || anon.Location != "/login?next=%2Fnotifications" {

@@ -10,7 +10,7 @@ import (
 )
 
 // pageCache keeps anonymous pages for a moment. Visitors who are not signed
-// in all see the same page for an address, language and time zone, and a thread
+// in all see the same page for an address, language, time zone and theme, and a thread
 // that is being read by many at once is rendered once per TTL instead of
 // once per visitor. The staleness is bounded by the TTL (a second by
 // default), the same for every instance; signed-in people, who write and
@@ -67,8 +67,11 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	if h.pages == nil || c.Method() != fiber.MethodGet || currentUser(c) != nil || c.Cookies(flashCookie) != "" {
 		return c.Next()
 	}
-	// Times are written in the reader's zone: each zone is its own page.
-	key := language(c) + "\x00" + h.zone(c).String() + "\x00" + c.OriginalURL()
+	// The page differs by language, time zone (times are written in the
+	// reader's zone) and theme (<html> is marked with the visitor's
+	// choice), so all are in the key: no visitor is ever served a page in
+	// another's language, zone or colours.
+	key := language(c) + "\x00" + h.zone(c).String() + "\x00" + theme(c) + "\x00" + c.OriginalURL()
 	now := time.Now()
 	if p, ok := h.pages.get(key, now); ok {
 		return h.sendCached(c, p)

@@ -74,7 +74,9 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 	} else if !in.To.IsZero() {
 		in.To = in.To.AddDate(0, 0, 1) // the whole "to" day is included
 	}
-	data := views.SearchData{Base: h.base(c, ""), Categories: cats, Form: form, ListPath: searchPath(form)}
+	b := h.base(c, "")
+	b.OwnSearch = true
+	data := views.SearchData{Base: b, Categories: cats, Form: form, ListPath: searchPath(form)}
 	data.Title = t.T("search.title")
 	if strings.TrimSpace(form.Q) != "" {
 		data.Title = t.T("search.title_for", "Query", form.Q)

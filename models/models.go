@@ -111,6 +111,7 @@ type Thread struct {
 	CategoryID   int64
 	UserID       int64
 	Title        string
+	TitleLang    string // "ja", "en" or ""; see DetectLanguage
 	Slug         string
 	PostCount    int
 	ReplyCount   int
@@ -145,6 +146,7 @@ type Post struct {
 	Position  int
 	Source    string
 	HTML      string `gorm:"column:html"`
+	Lang      string // "ja", "en" or ""; see DetectLanguage
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	EditedAt  *time.Time

@@ -29,9 +29,13 @@ func Open(rawURL string) (*Store, error) {
 }
 
 // Migrate applies the migrations the database lacks and returns their
-// versions.
+// versions, then fills in what the schema now keeps about older rows.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
-	return database.Migrate(ctx, s.db, s.dialect)
+	applied, err := database.Migrate(ctx, s.db, s.dialect)
+	if err != nil {
+		return applied, err
+	}
+	return applied, s.detectLanguages(ctx)
 }
 
 // Close releases the connections of a store Open returned.

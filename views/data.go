@@ -31,6 +31,12 @@ type Base struct {
 
 	// Zone is the reader's time zone, for every time shown; nil is UTC.
 	Zone *time.Location
+	// Theme is the colour scheme chosen in the footer, "light" or "dark";
+	// "" follows the device.
+	Theme string
+	// OwnSearch is set on the search page, whose own form is the only
+	// search box, so a phone shows its results sooner.
+	OwnSearch bool
 }
 
 // OtherLanguages lists the languages the footer offers to switch to.

@@ -68,6 +68,7 @@ func New(assets *public.Assets) (*Renderer, error) {
 		"stamp":      Stamp,
 		"privacy":    func(t Translator, p *PrivacyCheck) privacyView { return privacyView{t, p} },
 		"list":       func(items ...string) []string { return items },
+		"quoted":     quoted,
 	}
 	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {

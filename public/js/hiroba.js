@@ -192,3 +192,19 @@ document.addEventListener("submit", function (ev) {
   }
   select.value = zone;
 })();
+
+// The account menu is a <details> that opens and closes by itself; this
+// only closes it, as menus do, on a click elsewhere or on Escape.
+(function () {
+  "use strict";
+  var menu = document.querySelector("details.account-menu");
+  if (!menu) return;
+  document.addEventListener("click", function (ev) {
+    if (menu.open && !menu.contains(ev.target)) menu.open = false;
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || !menu.open) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+})();
