@@ -146,8 +146,8 @@ var axeCases = []axeCase{
 	{page: "notification settings", as: []string{axeMember}, path: fixed("/settings/notifications"), want: "form input[type=checkbox]"},
 
 	{page: "review queue", as: staff, path: fixed("/review"), want: ".review-item form"},
-	{page: "moderate a user", as: staff, path: fixed("/mod/u/mio"), want: ".profile-header ~ .field-error"},
-	{page: "audit log", as: []string{axeAdmin}, path: fixed("/admin/audit"), want: "table tbody td code"},
+	{page: "moderate a user", as: staff, path: fixed("/mod/u/mio"), want: ".user-standing .status-note"},
+	{page: "audit log", as: []string{axeAdmin}, path: fixed("/admin/audit"), want: "table.audit tbody td"},
 	{page: "watched words", as: []string{axeAdmin}, path: fixed("/admin/words"), want: "table tbody td"},
 	{page: "rules", as: []string{axeAdmin}, path: fixed("/admin/rules"), want: "#main form"},
 }

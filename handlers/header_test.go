@@ -59,7 +59,7 @@ func TestAccountMenuFollowsTheRole(t *testing.T) {
 		if got := menuLinks(t, p); got != want {
 			t.Errorf("%s's menu: %q, want %q", tc.name, got, want)
 		}
-		expect(t, p, http.StatusOK, `aria-label="Account menu for `+tc.name+`"`,
+		expect(t, p, http.StatusOK, `<span class="me-name">`+tc.name+`</span><span class="visually-hidden">account menu</span>`,
 			`<form method="post" action="/logout" data-sign-out>`, `name="_csrf" value="`+b.csrf+`"`)
 		// Every page the menu offers opens for this viewer.
 		for _, path := range strings.Fields(want) {

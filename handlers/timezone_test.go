@@ -229,7 +229,11 @@ func TestSilenceEndsInTheUsersZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	ken.get(thread)
-	p := ken.post(thread[:strings.LastIndex(thread, "/")]+"/replies", url.Values{"body": {"my text stays"}})
-	expect(t, p, http.StatusForbidden, "until "+until.In(tokyo).Format("Jan 2, 2006 15:04")+" JST.", "my text stays")
+	sent := ken.post(thread[:strings.LastIndex(thread, "/")]+"/replies", url.Values{"body": {"my text stays"}})
+	if sent.Status != http.StatusSeeOther {
+		t.Fatalf("silenced reply: %d, want the thread with the reply kept", sent.Status)
+	}
+	p := ken.get(sent.Location)
+	expect(t, p, http.StatusOK, "until "+until.In(tokyo).Format("Jan 2, 2006 15:04")+" JST.", "my text stays")
 	refuse(t, p, until.UTC().Format(time.RFC3339))
 }
