@@ -6,14 +6,18 @@
 //	go test ./app -run TestBrowserAxe -count=1 -v
 //
 // and narrow it with a subtest name, for instance
-// -run 'TestBrowserAxe/member/ja/phone'. A failure names the rule, its
+// -run 'TestBrowserAxe/member/ja'. A failure names the rule, its
 // impact, the page, the state, the language, the width and the elements;
 // with HIROBA_SCREENSHOTS=DIR each page is also saved as a picture.
 //
-// Each identity, language and width is a subtest with a tab of its own,
-// which it signs in once and loads every page of its rows in at its size:
-// a short flow for browserTimeout's bound on a busy machine, and one a
-// reader can rerun alone.
+// Each identity and language is a subtest with a tab of its own, which it
+// signs in once. Each page is loaded once, at the desktop's size, brought
+// into its state, and checked three times: on the desktop; on the desktop
+// in the dark scheme (the colour-contrast rule only: the theme follows the
+// device, and nothing else differs); and after the viewport turns into the
+// phone's, which re-lays the same document out by its media queries. One
+// load per page keeps the matrix short on a busy machine; a reader can
+// rerun one subtest alone.
 //
 // axe-core is vendored under testdata/axe (MPL-2.0, licence beside it). To
 // update it, run `npm pack axe-core@4` in a temporary directory and copy
@@ -59,14 +63,43 @@ var axeRoles = []struct{ name, user string }{
 	{"admin", axeAdmin},
 }
 
-// axeWidths are the screens: one run each, with the page loaded at its size.
-var axeWidths = []struct {
+// axeScreens are the ways each page is looked at, in this order, on the
+// one load of the page: a desktop, the same desktop in the dark scheme, and
+// a phone.
+var axeScreens = []axeScreen{
+	{name: "desktop", width: 1280, height: 800},
+	{name: "desktop, dark", width: 1280, height: 800, dark: true},
+	{name: "phone", width: 360, height: 740, phone: true},
+}
+
+type axeScreen struct {
 	name          string
 	width, height int64
-	phone         bool
-}{
-	{"desktop", 1280, 800, false},
-	{"phone", 360, 740, true},
+	phone, dark   bool
+}
+
+// show makes the tab look like the screen.
+func (s axeScreen) show(b *browser) {
+	b.t.Helper()
+	opts := []chromedp.EmulateViewportOption{}
+	if s.phone {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulatePortrait)
+	}
+	b.do(chromedp.EmulateViewport(s.width, s.height, opts...))
+	scheme := "light"
+	if s.dark {
+		scheme = "dark"
+	}
+	b.device(scheme)
+}
+
+// rules is what axe checks on the screen: everything, or in the dark scheme
+// only the colours.
+func (s axeScreen) rules() string {
+	if s.dark {
+		return `{runOnly: ["color-contrast"], resultTypes: ["violations"]}`
+	}
+	return `{resultTypes: ["violations"]}`
 }
 
 // axeForum is what the fixture made, for the cases to point at.
@@ -180,42 +213,34 @@ func TestBrowserAxe(t *testing.T) {
 
 	for _, role := range axeRoles {
 		for _, lang := range views.Languages {
-			for _, w := range axeWidths {
-				t.Run(role.name+"/"+lang+"/"+w.name, func(t *testing.T) {
-					t.Parallel()
-					b := newChromium(t)
-					b.base = base
-					if role.user != axeAnonymous {
-						b.signInAs(role.user)
+			t.Run(role.name+"/"+lang, func(t *testing.T) {
+				t.Parallel()
+				b := newChromium(t)
+				b.base = base
+				if role.user != axeAnonymous {
+					b.signInAs(role.user)
+				}
+				b.open("/lang/" + lang + "?next=/")
+				for _, c := range axeCases {
+					if !slices.Contains(c.as, role.user) {
+						continue
 					}
-					b.open("/lang/" + lang + "?next=/")
-					opts := []chromedp.EmulateViewportOption{}
-					if w.phone {
-						opts = append(opts, chromedp.EmulateMobile, chromedp.EmulatePortrait)
+					state := c.state
+					if state == "" {
+						state = role.name
+					} else {
+						state = role.name + ", " + state
 					}
-					b.do(chromedp.EmulateViewport(w.width, w.height, opts...))
-					for _, c := range axeCases {
-						if !slices.Contains(c.as, role.user) {
-							continue
-						}
-						state := c.state
-						if state == "" {
-							state = role.name
-						} else {
-							state = role.name + ", " + state
-						}
-						where := fmt.Sprintf("%s [%s, %s, %s %d×%d]", c.page, state, lang, w.name, w.width, w.height)
-						b.axePage(c, forum, lang, where, string(source))
-					}
-				})
-			}
+					b.axePage(c, forum, fmt.Sprintf("%s [%s, %s", c.page, state, lang), lang, string(source))
+				}
+			})
 		}
 	}
 }
 
 // axePage loads a case's page, brings it into its state, checks that the
 // state is there and in the language, and reports what axe finds.
-func (b *browser) axePage(c axeCase, f axeForum, lang, where, source string) {
+func (b *browser) axePage(c axeCase, f axeForum, what, lang, source string) {
 	t := b.t
 	t.Helper()
 	status := c.status
@@ -224,6 +249,8 @@ func (b *browser) axePage(c axeCase, f axeForum, lang, where, source string) {
 	} else {
 		b.problems.expect(fmt.Sprintf("status of %d", status))
 	}
+	axeScreens[0].show(b)
+	where := fmt.Sprintf("%s, %s]", what, axeScreens[0].name)
 	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+c.path(f)))
 	if err != nil {
 		t.Fatalf("%s: open: %v", where, err)
@@ -240,16 +267,27 @@ func (b *browser) axePage(c axeCase, f axeForum, lang, where, source string) {
 	if n := b.count(c.want); n == 0 {
 		t.Fatalf("%s: the page shows no %s, so it is not in the state the case names", where, c.want)
 	}
-	b.shot(shotName(where))
 	// The page's policy forbids inline script; the protocol's evaluation
 	// is not the page's script and is not subject to it.
 	b.do(chromedp.Evaluate[chromedp.Void]("if (!window.axe) {\n" + source + "\n}\n0"))
+	for _, screen := range axeScreens {
+		screen.show(b)
+		where := fmt.Sprintf("%s, %s %d×%d]", what, screen.name, screen.width, screen.height)
+		b.shot(shotName(where))
+		b.axeRun(where, screen.rules())
+	}
+}
+
+// axeRun runs axe over the page as it is and reports each violation.
+func (b *browser) axeRun(where, options string) {
+	t := b.t
+	t.Helper()
 	type node struct{ Target, Summary string }
 	type violation struct {
 		ID, Impact, Help string
 		Nodes            []node
 	}
-	found := evalJS[[]violation](b, `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
+	found := evalJS[[]violation](b, `axe.run(document, `+options+`).then(r => r.violations.map(v => ({
 		id: v.id, impact: v.impact || "", help: v.help,
 		nodes: v.nodes.map(n => ({
 			target: n.target.map(s => Array.isArray(s) ? s.join(" >>> ") : s).join(" "),

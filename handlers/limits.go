@@ -40,7 +40,7 @@ var DefaultLimits = Limits{
 	Preview: ratelimit.Rule{Name: "preview", Limit: 30, Window: time.Minute},
 }
 
-// withDefaults fills every rule left unset with its default.
+// withDefaults fills what is left unset in every rule with its default.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
 	for _, pair := range []struct{ rule, def *ratelimit.Rule }{
@@ -48,8 +48,16 @@ func (l Limits) withDefaults() Limits {
 		{&l.Vote, &d.Vote}, {&l.Search, &d.Search}, {&l.SignIn, &d.SignIn},
 		{&l.Check, &d.Check}, {&l.Preview, &d.Preview},
 	} {
+		// Each field on its own, so that a rule set in part (a higher
+		// limit, say) keeps the default's name and window.
+		if pair.rule.Name == "" {
+			pair.rule.Name = pair.def.Name
+		}
 		if pair.rule.Limit == 0 {
-			*pair.rule = *pair.def
+			pair.rule.Limit = pair.def.Limit
+		}
+		if pair.rule.Window == 0 {
+			pair.rule.Window = pair.def.Window
 		}
 	}
 	return l

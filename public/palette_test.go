@@ -60,7 +60,7 @@ var contrastPairs = []struct {
 		"status-bg", "mod-bg", "field-bg", "mark-bg", "pii-bg", "pin-bg"}, 4.5, "text"},
 	{[]string{"muted"}, []string{"bg", "card", "warn-bg", "info-bg", "ok-bg", "code-bg"}, 4.5, "muted text"},
 	{[]string{"accent"}, []string{"bg", "card", "tag-bg", "warn-bg", "info-bg", "ok-bg", "mod-bg", "status-bg",
-		"avatar-bg", "flash-bg"}, 4.5, "links, outlined buttons, chips"},
+		"avatar-bg", "flash-bg", "mark-bg"}, 4.5, "links (highlighted search words too), outlined buttons, chips"},
 	{[]string{"accent-fg"}, []string{"accent"}, 4.5, "primary buttons"},
 	{[]string{"error"}, []string{"bg", "card", "status-bg", "mod-bg"}, 4.5, "errors and danger buttons"},
 	{[]string{"ok"}, []string{"bg", "card", "ok-bg"}, 4.5, "solution heading, accept chip"},
