@@ -46,6 +46,7 @@ func (s *Store) EnsureDefaultCategories(ctx context.Context) error {
 		if err := tx.db.Create(&cats).Error; err != nil {
 			return fmt.Errorf("models: create default categories: %w", err)
 		}
+		tx.touch(KeyCategories, KeyHome)
 		return nil
 	})
 }

@@ -63,6 +63,7 @@ func (s *Store) EditPost(ctx context.Context, actor User, postID int64, in PostE
 		}
 		if status == StatusHeld && post.Public() {
 			held = true
+			tx.touch() // kept aside: the page goes on showing what it showed
 			return tx.holdEdit(actor, post, in, html, reasons, now)
 		}
 		if err := tx.db.Where("post_id = ?", post.ID).Delete(&PendingEdit{}).Error; err != nil {
@@ -101,6 +102,8 @@ func (s *Store) applyEdit(editor User, post *Post, in PostEdit, html string, now
 	if err := s.db.Omit("User", "Thread").Save(post).Error; err != nil {
 		return err
 	}
+	s.touchThread(th)
+	s.touch(UserKey(post.UserID))
 	if post.Position != 1 || (in.Title == "" && in.CategoryID == 0) {
 		return nil
 	}
@@ -124,12 +127,16 @@ func (s *Store) retitle(th *Thread, title string, categoryID int64) error {
 		if err := s.db.Exec(`UPDATE categories SET thread_count = thread_count - 1 WHERE id = ?`, th.CategoryID).Error; err != nil {
 			return err
 		}
+		// The list it leaves, and every list's counts; the list it joins
+		// is touched with the thread below.
+		s.touch(CategoryKey(th.CategoryID), KeyCategories)
 		th.CategoryID = categoryID
 	}
 	if title != "" {
 		th.Title, th.Slug = title, Slugify(title)
 	}
 	th.UpdatedAt = time.Now().UTC()
+	s.touchThread(*th)
 	return s.db.Omit("Category", "User", "LastPoster").Save(th).Error
 }
 
@@ -152,6 +159,8 @@ func (s *Store) DeletePost(ctx context.Context, actor User, postID int64) (Post,
 			return ErrForbidden
 		}
 		now := time.Now().UTC()
+		tx.touchThread(post.Thread)
+		tx.touch(UserKey(post.UserID))
 		post.DeletedAt, post.DeletedBy = &now, &actor.ID
 		if err := tx.db.Model(&Post{}).Where("id = ?", post.ID).
 			Updates(map[string]any{"deleted_at": now, "deleted_by": actor.ID}).Error; err != nil {

@@ -64,8 +64,11 @@ func (s *Store) FlagPost(ctx context.Context, user User, in FlagInput) (post Pos
 		if post.HiddenAt == nil && (user.CanModerate() || int(open) >= rules.FlagThreshold) {
 			now := time.Now().UTC()
 			hidden, post.HiddenAt = true, &now
+			tx.touchThread(post.Thread)
+			tx.touch(UserKey(post.UserID))
 			return tx.db.Model(&Post{}).Where("id = ?", in.PostID).Update("hidden_at", now).Error
 		}
+		tx.touch() // a flag alone is for moderators' eyes
 		return nil
 	})
 	if errors.Is(err, ErrConflict) {
@@ -196,6 +199,12 @@ func (s *Store) Review(ctx context.Context, actor User, postID int64, decision R
 		if err := tx.db.Take(&post, postID).Error; err != nil {
 			return logEntry{}, err
 		}
+		// Every decision can change the thread, its lists and counts (an
+		// approved question joins its category) and the author's profile.
+		if err := tx.touchThreadID(post.ThreadID); err != nil {
+			return logEntry{}, err
+		}
+		tx.touch(UserKey(post.UserID), KeyCategories)
 		return logEntry{"review." + string(decision), "post", postID, reason}, tx.decide(actor, post, decision, reason)
 	})
 	if errors.Is(err, ErrForbidden) {

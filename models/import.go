@@ -87,6 +87,7 @@ func (s *Store) ImportUsers(ctx context.Context, users []User) ([]User, error) {
 			if err := tx.db.CreateInBatches(&fresh, s.importRows()).Error; err != nil {
 				return err
 			}
+			tx.touch(KeySearch) // a search by author may now find them
 		}
 		for _, u := range fresh {
 			stored[u.Username] = u
@@ -184,6 +185,7 @@ func (s *Store) ImportThreads(ctx context.Context, batch []ImportedThread) ([]Th
 				return err
 			}
 		}
+		tx.touch(KeyAll) // a batch of threads anywhere: rare, and wide
 		for id, n := range perCategory {
 			res := tx.db.Exec(`UPDATE categories SET thread_count = thread_count + ? WHERE id = ?`, n, id)
 			if res.Error != nil {

@@ -126,6 +126,13 @@ func (s *Store) ModerateThread(ctx context.Context, actor User, threadID int64, 
 		if err := tx.db.Take(&th, threadID).Error; err != nil {
 			return logEntry{}, err
 		}
+		tx.touchThread(th)
+		tx.touch(UserKey(th.UserID))
+		if action == ThreadHide || action == ThreadUnhide {
+			if err := tx.touchPosters(threadID); err != nil {
+				return logEntry{}, err
+			}
+		}
 		if action == ThreadMove {
 			if categoryID == th.CategoryID {
 				return logEntry{}, nil
@@ -155,6 +162,8 @@ func (s *Store) SetPostHidden(ctx context.Context, actor User, postID int64, hid
 		if err := tx.db.Joins("Thread").Where("posts.id = ?", postID).Take(&post).Error; err != nil {
 			return logEntry{}, err
 		}
+		tx.touchThread(post.Thread)
+		tx.touch(UserKey(post.UserID))
 		var at any
 		action := "post.unhide"
 		post.HiddenAt = nil
@@ -260,6 +269,12 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 		if err := tx.db.Model(&User{}).Where("id = ?", userID).Updates(set).Error; err != nil {
 			return logEntry{}, err
 		}
+		tx.touch(UserKey(userID))
+		if action == UserPurge || action == UserUnpurge {
+			// Posts in any number of threads, and the threads' counts:
+			// rare enough to drop every page rather than trace them.
+			tx.touch(KeyAll)
+		}
 		return logEntry{"user." + string(action), "user", userID, reason}, nil
 	})
 	if err != nil {
@@ -360,6 +375,7 @@ func (s *Store) GrantRole(ctx context.Context, username string, role Role) error
 		if err := tx.db.Model(&User{}).Where("id = ?", u.ID).Update("role", role).Error; err != nil {
 			return err
 		}
+		tx.touch(UserKey(u.ID))
 		entry := AuditEntry{Action: "user.role." + string(role), TargetType: "user", TargetID: u.ID, Reason: "command line", CreatedAt: time.Now().UTC()}
 		return tx.db.Omit("Actor").Create(&entry).Error
 	})

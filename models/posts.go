@@ -68,6 +68,8 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 			return err
 		}
 		post.Thread = th
+		tx.touchThread(th)
+		tx.touch(UserKey(in.UserID))
 		return tx.notifyPost(post)
 	})
 	if err != nil {

@@ -138,6 +138,7 @@ func (s *Store) SetRevisionHidden(ctx context.Context, actor User, postID, revID
 		if err := tx.db.Model(&PostRevision{}).Where("id = ?", rev.ID).Updates(updates).Error; err != nil {
 			return err
 		}
+		tx.touch(ThreadKey(post.ThreadID))
 		return tx.audit(actor, action, "revision", rev.ID, fmt.Sprintf("post #%d", postID))
 	})
 	if err != nil {

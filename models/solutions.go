@@ -30,6 +30,8 @@ func (s *Store) MarkSolution(ctx context.Context, actor User, threadID, postID i
 			return ErrConflict
 		}
 		now := time.Now().UTC()
+		tx.touchThread(th)
+		tx.touch(UserKey(post.UserID))
 		if err := tx.db.Model(&Thread{}).Where("id = ?", threadID).
 			Updates(map[string]any{"solution_post_id": postID, "solved_at": now}).Error; err != nil {
 			return err
@@ -48,8 +50,16 @@ func (s *Store) ClearSolution(ctx context.Context, actor User, threadID int64) e
 		return err
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
-		if _, err := tx.acceptableThread(actor, threadID); err != nil {
+		th, err := tx.acceptableThread(actor, threadID)
+		if err != nil {
 			return err
+		}
+		tx.touchThread(th)
+		if th.SolutionPostID != nil {
+			var was Post
+			if err := tx.db.Select("id", "user_id").Take(&was, *th.SolutionPostID).Error; err == nil {
+				tx.touch(UserKey(was.UserID))
+			}
 		}
 		return tx.db.Model(&Thread{}).Where("id = ?", threadID).
 			Updates(map[string]any{"solution_post_id": nil, "solved_at": nil}).Error

@@ -33,12 +33,17 @@ type Store struct {
 	// allows one writer at a time anyway: waiting here is cheaper and surer
 	// than SQLite's busy handler. Nil inside a transaction and on PostgreSQL.
 	writes *sync.Mutex
+	// onChange hears what each committed write changed (changes.go);
+	// changes gathers it inside a transaction, and is nil outside one.
+	onChange func([]Key)
+	changes  *changeSet
 }
 
 // NewStore wraps an open database of the given dialect (migrations.Postgres
 // or migrations.SQLite), with the search engine of that database.
 func NewStore(db *gorm.DB, dialect string) *Store {
 	s := &Store{db: db, dialect: dialect, search: search.SQLite, md: markdown.New()}
+	watchContentWrites(db)
 	switch dialect {
 	case migrations.Postgres:
 		s.search = search.Postgres
@@ -52,15 +57,25 @@ func NewStore(db *gorm.DB, dialect string) *Store {
 func (s *Store) Dialect() string { return s.dialect }
 
 // Tx runs fn in one transaction: everything fn does through the store it is
-// given commits together or not at all.
+// given commits together or not at all. Once it has committed, what it
+// changed is told to OnChange's listener; a transaction inside another
+// tells nothing of its own, the outermost tells all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.writes != nil {
 		s.writes.Lock()
 		defer s.writes.Unlock()
 	}
-	return s.db.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Store{db: db, dialect: s.dialect, search: s.search, md: s.md})
+	cs := s.changes
+	if cs == nil {
+		cs = &changeSet{}
+	}
+	err := s.db.WithContext(withChanges(ctx, cs)).Transaction(func(db *gorm.DB) error {
+		return fn(&Store{db: db, dialect: s.dialect, search: s.search, md: s.md, changes: cs})
 	})
+	if err == nil && s.changes == nil {
+		s.announce(cs)
+	}
+	return err
 }
 
 func notFound(err error, what string, args ...any) error {

@@ -59,6 +59,8 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 			return err
 		}
 		th.FirstPostID, th.FirstPostStatus = post.ID, status
+		tx.touchThread(th)
+		tx.touch(UserKey(in.UserID), KeyCategories)
 		if err := tx.notifyPost(post); err != nil {
 			return err
 		}

@@ -41,7 +41,12 @@ func (s *Store) SignInUser(ctx context.Context, in SignIn) (user User, created b
 				return err
 			}
 			// Keep the profile as the provider has it now; the username stays.
+			was := user
 			user.Name, user.AvatarURL = firstNonEmpty(in.Name, user.Name), firstNonEmpty(in.AvatarURL, user.AvatarURL)
+			if user.Name != was.Name || user.AvatarURL != was.AvatarURL {
+				// Shown beside their posts wherever they are: rare, and wide.
+				tx.touch(KeyAll)
+			}
 			user.Email = firstNonEmpty(in.Email, user.Email)
 			user.EmailVerified = in.EmailVerified
 			if err := tx.db.Save(&user).Error; err != nil {
@@ -60,6 +65,7 @@ func (s *Store) SignInUser(ctx context.Context, in SignIn) (user User, created b
 			return err
 		}
 		created = true
+		tx.touch(KeySearch) // a search by author may now find them
 		if err := tx.db.Create(&Identity{UserID: user.ID, Provider: in.Provider, ProviderUserID: in.ProviderUserID, Email: in.Email}).Error; err != nil {
 			return err
 		}

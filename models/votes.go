@@ -28,6 +28,9 @@ func (s *Store) ToggleHelpful(ctx context.Context, actor User, postID int64) (po
 		if !post.Public() {
 			return ErrConflict
 		}
+		// Counts on the thread and the lists sorted by them.
+		tx.touchThread(post.Thread)
+		tx.touch(UserKey(post.UserID))
 		res := tx.db.Where("post_id = ? AND user_id = ?", postID, userID).Delete(&PostVote{})
 		if res.Error != nil {
 			return res.Error
