@@ -45,14 +45,17 @@ type Config struct {
 	SMTPURL  string // HIROBA_SMTP_URL: notification email is off without it
 	MailFrom string // HIROBA_MAIL_FROM
 
-	RedisURL string          // HIROBA_REDIS_URL: shared rate-limit counters
+	RedisURL string          // HIROBA_REDIS_URL: shared rate-limit counters and page invalidations
 	Limits   handlers.Limits // request budgets; unset rules take their defaults
 	// AccountIDPatterns are regular expressions for this product's order
 	// and account numbers, which the personal-data guard also looks for
 	// (HIROBA_ACCOUNT_ID_PATTERNS, separated by spaces).
 	AccountIDPatterns []string
-	// PageCacheTTL is how long an anonymous page is served again without
-	// rendering (HIROBA_PAGE_CACHE_TTL, default 1s; 0 turns it off).
+	// PageCacheTTL is the longest an anonymous page is served again
+	// without rendering (HIROBA_PAGE_CACHE_TTL, default 60s; 0 turns it
+	// off). Writes drop the pages they change at once, on every instance,
+	// so this bounds only what no write announces: pages whose relative
+	// times change sooner are kept only until then.
 	PageCacheTTL time.Duration
 	AdminEmails  []string // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
 
@@ -91,9 +94,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		RedisURL:         env("HIROBA_REDIS_URL", ""),
 	}
 	c.AccountIDPatterns = strings.Fields(env("HIROBA_ACCOUNT_ID_PATTERNS", ""))
-	ttl, err := time.ParseDuration(env("HIROBA_PAGE_CACHE_TTL", "1s"))
+	ttl, err := time.ParseDuration(env("HIROBA_PAGE_CACHE_TTL", defaultPageCacheTTL.String()))
 	if err != nil || ttl < 0 {
-		return Config{}, fmt.Errorf("app: HIROBA_PAGE_CACHE_TTL: want a duration such as 1s or 0")
+		return Config{}, fmt.Errorf("app: HIROBA_PAGE_CACHE_TTL: want a duration such as 60s or 0")
 	}
 	c.PageCacheTTL = ttl
 	if c.TrustedProxies, err = forwarded.Parse(env("HIROBA_TRUSTED_PROXIES", "")); err != nil {
@@ -123,6 +126,10 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 // defaultAddr is where the forum listens unless told otherwise: only this
 // machine.
 const defaultAddr = "127.0.0.1:8080"
+
+// defaultPageCacheTTL is Discourse's for anonymous pages: long enough that a
+// thread read by many at once renders once, and no write waits on it.
+const defaultPageCacheTTL = 60 * time.Second
 
 // serverFlags defines the flags every command reads into c, each defaulting
 // to what c holds.

@@ -13,6 +13,7 @@ import (
 
 	"hiroba/app/mailer"
 	"hiroba/handlers"
+	"hiroba/handlers/pagecache"
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 	"hiroba/models/guard"
@@ -28,8 +29,12 @@ type Server struct {
 	App   *fiber.App
 	// Mailer sends notification email; nil unless HIROBA_SMTP_URL is set.
 	Mailer *mailer.Worker
+	// Pages is the anonymous page cache, nil when it is off; its Stats
+	// say how it serves.
+	Pages *pagecache.Cache
 
 	limiter ratelimit.Limiter
+	pageBus *pagecache.Redis // nil without Redis
 }
 
 // New opens the database, brings its schema up to date, makes sure the
@@ -57,7 +62,16 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err erro
 			limiter.Close()
 		}
 	}()
-	app, h, err := newApp(cfg, store, limiter, log)
+	pages, bus, err := newPages(ctx, cfg, store, log)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && bus != nil {
+			bus.Close()
+		}
+	}()
+	app, h, err := newApp(cfg, store, limiter, pages, log)
 	if err != nil {
 		return nil, err
 	}
@@ -65,10 +79,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err erro
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, log: log, Store: store, App: app, Mailer: mail, limiter: limiter}, nil
+	return &Server{cfg: cfg, log: log, Store: store, App: app, Mailer: mail, Pages: pages, limiter: limiter, pageBus: bus}, nil
 }
 
-func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slog.Logger) (*fiber.App, *handlers.Handler, error) {
+func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *pagecache.Cache, log *slog.Logger) (*fiber.App, *handlers.Handler, error) {
 	assets, err := public.Load()
 	if err != nil {
 		return nil, nil, err
@@ -115,7 +129,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, log *slo
 		Limits:        cfg.Limits,
 		AdminEmails:   cfg.AdminEmails,
 		Guard:         privacy,
-		PageCacheTTL:  cfg.PageCacheTTL,
+		Pages:         pages,
 	}, log)
 
 	app := fiber.New(fiber.Config{
@@ -166,8 +180,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// Close releases the database and the rate limiter's connections.
+// Close releases the database and the connections to Redis.
 func (s *Server) Close() error {
+	if s.pageBus != nil {
+		s.pageBus.Close()
+	}
 	s.limiter.Close()
 	return s.Store.Close()
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/markbates/goth"
 
+	"hiroba/handlers/pagecache"
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 	"hiroba/models/guard"
@@ -40,9 +41,8 @@ type Config struct {
 	Limits        Limits
 	AdminEmails   []string     // verified emails that become admins at sign-in
 	Guard         *guard.Guard // checks posts for personal data; nil: no check
-	// PageCacheTTL is how long an anonymous page may be served again
-	// without rendering; 0 turns the cache off.
-	PageCacheTTL time.Duration
+	// Pages keeps anonymous pages (pagecache.go); nil: none are kept.
+	Pages *pagecache.Cache
 }
 
 // Handler serves every page of the forum.
@@ -53,7 +53,7 @@ type Handler struct {
 	assets  *public.Assets
 	cfg     Config
 	log     *slog.Logger
-	pages   *pageCache // nil when PageCacheTTL is 0
+	pages   *pagecache.Cache // nil: no page cache
 	zones   zones
 }
 
@@ -63,11 +63,7 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
-	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log}
-	if cfg.PageCacheTTL > 0 {
-		h.pages = newPageCache(cfg.PageCacheTTL, 16<<20)
-	}
-	return h
+	return &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages}
 }
 
 // Register mounts the middleware that needs the handlers' state, and every route.
@@ -144,6 +140,7 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 		Now:        time.Now(),
 		Zone:       h.zone(c),
 		Theme:      theme(c),
+		Horizon:    pageHorizon(c),
 	}
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hiroba/models"
 	"hiroba/views"
 )
 
@@ -26,6 +27,7 @@ func (h *Handler) showHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	dependsOn(c, models.ThreadKey(post.ThreadID))
 	b := h.baseTitled(c, "history.title", "Title", post.Thread.Title)
 	data := views.HistoryData{Base: b, Post: post, Revisions: views.NewHistory(b.Translator, post, revs)}
 	return h.render(c, fiber.StatusOK, views.History, data)

@@ -3,61 +3,55 @@ package handlers
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"hiroba/handlers/pagecache"
+	"hiroba/models"
+	"hiroba/views"
 )
 
-// pageCache keeps anonymous pages for a moment. Visitors who are not signed
-// in all see the same page for an address, language, time zone and theme, and a thread
-// that is being read by many at once is rendered once per TTL instead of
-// once per visitor. The staleness is bounded by the TTL (a second by
-// default), the same for every instance; signed-in people, who write and
-// expect to see their writing, are never served from it.
-type pageCache struct {
-	ttl      time.Duration
-	maxBytes int
+// The page cache keeps anonymous pages. Visitors who are not signed in all
+// see the same page for an address, language, time zone and theme, and a
+// thread that is being read by many at once is rendered once instead of
+// once per visitor. It is never stale for the people who write: each page
+// says here, as it is rendered, what it shows (dependsOn); each write says
+// in models what it changed; a change drops the pages showing it before
+// the writer's response, on every instance (see package pagecache). The
+// TTL bounds only what no write announces — time passing — and relative
+// times end a page's stay sooner (views.Horizon). Signed-in people are
+// never served from it.
 
-	mu    sync.Mutex
-	pages map[string]cachedPage
-	bytes int
-}
+// Locals under which a page tells the cache about itself.
+const (
+	pageKeysLocal    = "hiroba.page_keys"
+	pageHorizonLocal = "hiroba.page_horizon"
+)
 
-type cachedPage struct {
-	body    []byte
-	ctype   string
-	etag    string
-	expires time.Time
-}
-
-func newPageCache(ttl time.Duration, maxBytes int) *pageCache {
-	return &pageCache{ttl: ttl, maxBytes: maxBytes, pages: map[string]cachedPage{}}
-}
-
-func (pc *pageCache) get(key string, now time.Time) (cachedPage, bool) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	p, ok := pc.pages[key]
-	if !ok || now.After(p.expires) {
-		return cachedPage{}, false
+// dependsOn records what the page being rendered shows, as the keys writes
+// announce (models.ThreadKey and the like); it may be called more than
+// once. A page that never calls it is dropped on every write.
+func dependsOn(c *fiber.Ctx, keys ...models.Key) {
+	got, _ := c.Locals(pageKeysLocal).([]string)
+	if got == nil {
+		got = make([]string, 0, len(keys))
 	}
-	return p, true
+	for _, k := range keys {
+		got = append(got, string(k))
+	}
+	c.Locals(pageKeysLocal, got)
 }
 
-func (pc *pageCache) put(key string, p cachedPage) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if old, ok := pc.pages[key]; ok {
-		pc.bytes -= len(old.body)
+// pageHorizon is where the page's clock notes when its relative times
+// change.
+func pageHorizon(c *fiber.Ctx) *views.Horizon {
+	hz, _ := c.Locals(pageHorizonLocal).(*views.Horizon)
+	if hz == nil {
+		hz = &views.Horizon{}
+		c.Locals(pageHorizonLocal, hz)
 	}
-	if pc.bytes+len(p.body) > pc.maxBytes {
-		// Full: start over rather than track recency; entries live a
-		// second anyway, so little is lost.
-		pc.pages, pc.bytes = map[string]cachedPage{}, 0
-	}
-	pc.pages[key] = p
-	pc.bytes += len(p.body)
+	return hz
 }
 
 // cacheAnonymous serves and fills the page cache for anonymous GETs. Only
@@ -73,9 +67,12 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	// another's language, zone or colours.
 	key := language(c) + "\x00" + h.zone(c).String() + "\x00" + theme(c) + "\x00" + c.OriginalURL()
 	now := time.Now()
-	if p, ok := h.pages.get(key, now); ok {
+	if p, ok := h.pages.Get(key, now); ok {
 		return h.sendCached(c, p)
 	}
+	// Before the page reads anything: a write that lands while it renders
+	// makes it stale at once.
+	began := h.pages.Begin()
 	if err := c.Next(); err != nil {
 		return err
 	}
@@ -89,17 +86,25 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	}
 	body := append([]byte(nil), res.Body()...)
 	sum := sha256.Sum256(body)
-	p := cachedPage{body: body, ctype: string(res.Header.ContentType()), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`, expires: now.Add(h.pages.ttl)}
-	h.pages.put(key, p)
-	c.Set(fiber.HeaderETag, p.etag)
+	p := pagecache.Page{
+		Body: body, ContentType: string(res.Header.ContentType()),
+		ETag:    `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		Expires: now.Add(h.pages.TTL()),
+	}
+	if hz := pageHorizon(c).Until(); !hz.IsZero() && hz.Before(p.Expires) {
+		p.Expires = hz
+	}
+	p.Keys, p.Declared = c.Locals(pageKeysLocal).([]string)
+	h.pages.Put(key, began, p)
+	c.Set(fiber.HeaderETag, p.ETag)
 	return nil
 }
 
-func (h *Handler) sendCached(c *fiber.Ctx, p cachedPage) error {
-	c.Set(fiber.HeaderETag, p.etag)
-	if c.Get(fiber.HeaderIfNoneMatch) == p.etag {
+func (h *Handler) sendCached(c *fiber.Ctx, p pagecache.Page) error {
+	c.Set(fiber.HeaderETag, p.ETag)
+	if c.Get(fiber.HeaderIfNoneMatch) == p.ETag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	c.Set(fiber.HeaderContentType, p.ctype)
-	return c.Send(p.body)
+	c.Set(fiber.HeaderContentType, p.ContentType)
+	return c.Send(p.Body)
 }

@@ -74,6 +74,8 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 	} else if !in.To.IsZero() {
 		in.To = in.To.AddDate(0, 0, 1) // the whole "to" day is included
 	}
+	// Results show any thread, and an author named is looked up.
+	dependsOn(c, models.KeySearch, models.KeyCategories)
 	b := h.base(c, "")
 	b.OwnSearch = true
 	data := views.SearchData{Base: b, Categories: cats, Form: form, ListPath: searchPath(form)}
@@ -116,6 +118,7 @@ func (h *Handler) similarThreads(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, max-age=30")
+	dependsOn(c, models.KeySearch)
 	return h.render(c, fiber.StatusOK, views.Similar, views.SimilarData{Base: h.base(c, ""), Similar: results})
 }
 
@@ -124,6 +127,7 @@ func (h *Handler) similarThreads(c *fiber.Ctx) error {
 func (h *Handler) openSearch(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/opensearchdescription+xml; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	dependsOn(c) // the site's name and address only: no write changes it
 	return c.SendString(fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
   <ShortName>%s</ShortName>

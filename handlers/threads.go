@@ -63,8 +63,12 @@ func (h *Handler) showList(c *fiber.Ctx, cat *models.Category) error {
 	f := listFilter(c)
 	f.Pins = true
 	base, title := "/", ""
+	dependsOn(c, models.KeyCategories)
 	if cat != nil {
 		f.CategoryID, base, title = cat.ID, "/c/"+cat.Slug, cat.Name(language(c))
+		dependsOn(c, models.CategoryKey(cat.ID))
+	} else {
+		dependsOn(c, models.KeyHome)
 	}
 	list, err := h.store.Threads(ctx, f)
 	if err != nil {
@@ -122,6 +126,7 @@ func (h *Handler) renderThread(c *fiber.Ctx, status int, view models.ThreadView,
 func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadData) error {
 	ctx := c.UserContext()
 	view := data.View
+	dependsOn(c, models.ThreadKey(view.Thread.ID))
 	data.Base = h.base(c, view.Thread.Title)
 	var err error
 	if data.Solution, err = h.store.SolutionPost(ctx, view.Thread); err != nil {

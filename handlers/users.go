@@ -27,6 +27,15 @@ func (h *Handler) showUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The profile shows its threads' titles, counts and solutions, which
+	// others' writes to those threads change.
+	dependsOn(c, models.UserKey(u.ID))
+	for _, th := range threads.Threads {
+		dependsOn(c, models.ThreadKey(th.ID))
+	}
+	for _, p := range replies {
+		dependsOn(c, models.ThreadKey(p.ThreadID))
+	}
 	return h.render(c, fiber.StatusOK, views.Profile, views.ProfileData{
 		Base: h.base(c, u.DisplayName()), Profile: u, Threads: threads, Replies: replies, RepliesOf: pages,
 	})

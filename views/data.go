@@ -37,6 +37,9 @@ type Base struct {
 	// OwnSearch is set on the search page, whose own form is the only
 	// search box, so a phone shows its results sooner.
 	OwnSearch bool
+	// Horizon learns when the page's relative times would read
+	// differently, for the page cache; nil: nobody asks.
+	Horizon *Horizon
 }
 
 // OtherLanguages lists the languages the footer offers to switch to.
@@ -51,7 +54,9 @@ func (b Base) OtherLanguages() []string {
 }
 
 // Clock writes times for this reader, in their language and zone.
-func (b Base) Clock() Clock { return Clock{Translator: b.Translator, Zone: b.Zone, Now: b.Now} }
+func (b Base) Clock() Clock {
+	return Clock{Translator: b.Translator, Zone: b.Zone, Now: b.Now, Horizon: b.Horizon}
+}
 
 // Time renders a moment for the page; see Clock.Time.
 func (b Base) Time(t time.Time) template.HTML { return b.Clock().Time(t) }

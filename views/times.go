@@ -13,6 +13,46 @@ type Clock struct {
 	Translator
 	Zone *time.Location // nil: UTC
 	Now  time.Time      // zero: the time of the call
+	// Horizon, when set, learns when each relative time written will
+	// read differently; nil for what no cache keeps (mail).
+	Horizon *Horizon
+}
+
+// Horizon is the first moment a page's relative times ("3 minutes ago")
+// would read differently if it were rendered again. A cache keeps the page
+// no longer, so a kept page says exactly what a fresh one would.
+type Horizon struct{ at time.Time }
+
+// Until is the horizon; zero when nothing on the page changes with time.
+func (h *Horizon) Until() time.Time {
+	if h == nil {
+		return time.Time{}
+	}
+	return h.at
+}
+
+func (h *Horizon) see(t time.Time) {
+	if h != nil && (h.at.IsZero() || t.Before(h.at)) {
+		h.at = t
+	}
+}
+
+// nextChange is when what Ago writes of t changes next: the next whole
+// minute or hour of its age, the moment it stops being recent, or, for a
+// moment still to come, when it comes. Zero: never.
+func (c Clock) nextChange(t time.Time) time.Time {
+	d := c.now().Sub(t)
+	switch {
+	case d < 0:
+		return t
+	case d >= recent:
+		return time.Time{}
+	case d < time.Minute:
+		return t.Add(time.Minute)
+	case d < time.Hour:
+		return t.Add((d/time.Minute + 1) * time.Minute)
+	}
+	return t.Add((d/time.Hour + 1) * time.Hour)
 }
 
 // recent is how long a moment is told relative to now: "3 hours ago" reads
@@ -25,6 +65,9 @@ const recent = 24 * time.Hour
 func (c Clock) Time(t time.Time) template.HTML {
 	exact := template.HTMLEscapeString(c.Date(t))
 	if d := c.now().Sub(t); d < 0 || d >= recent {
+		if d < 0 {
+			c.Horizon.see(t) // from then on it reads as recent
+		}
 		return template.HTML(fmt.Sprintf(`<time datetime="%s">%s</time>`, Stamp(t), exact))
 	}
 	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
@@ -34,6 +77,11 @@ func (c Clock) Time(t time.Time) template.HTML {
 // Ago says how long ago a recent moment was; an older one (or one still to
 // come) is its date.
 func (c Clock) Ago(t time.Time) string {
+	if c.Horizon != nil {
+		if next := c.nextChange(t); !next.IsZero() {
+			c.Horizon.see(next)
+		}
+	}
 	d := c.now().Sub(t)
 	switch {
 	case d < 0 || d >= recent:
