@@ -73,6 +73,9 @@ type Stats struct {
 	Misses  int64 // not there (or expired), rendered
 	Dropped int64 // there, but something it shows changed since
 	Paused  int64 // not looked up: invalidations may have been lost
+	// Invalidations counts the changes heard, from this instance's
+	// writes and the others'.
+	Invalidations int64
 }
 
 // New returns a cache keeping pages for up to ttl, in up to maxBytes.
@@ -170,6 +173,7 @@ func (c *Cache) Invalidate(keys []string) {
 
 func (c *Cache) invalidate(keys []string) {
 	c.seq++
+	c.stats.Invalidations++
 	c.anyWrite = c.seq
 	for _, k := range keys {
 		if k == KeyAll {
