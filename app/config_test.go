@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoopback(t *testing.T) {
@@ -100,6 +101,32 @@ func TestTrustedProxiesConfig(t *testing.T) {
 	for _, bad := range []string{"10.0.0.0/33", "proxy.internal", "10.0.0.0/8 192.0.2.7", "*"} {
 		if _, err := LoadConfig(env(bad), nil); err == nil || !strings.Contains(err.Error(), "HIROBA_TRUSTED_PROXIES") {
 			t.Errorf("%q: error %v", bad, err)
+		}
+	}
+}
+
+// Writes drop the pages they change, so anonymous pages may be kept for a
+// minute by default; 0 turns the cache off, and nonsense stops start-up.
+func TestPageCacheTTL(t *testing.T) {
+	for value, want := range map[string]time.Duration{"": time.Minute, "0": 0, "5m": 5 * time.Minute, "1s": time.Second} {
+		cfg, err := LoadConfig(func(k string) string {
+			if k == "HIROBA_PAGE_CACHE_TTL" {
+				return value
+			}
+			return ""
+		}, nil)
+		if err != nil || cfg.PageCacheTTL != want {
+			t.Errorf("HIROBA_PAGE_CACHE_TTL=%q: %v (%v), want %v", value, cfg.PageCacheTTL, err, want)
+		}
+	}
+	for _, bad := range []string{"-1s", "soon"} {
+		if _, err := LoadConfig(func(k string) string {
+			if k == "HIROBA_PAGE_CACHE_TTL" {
+				return bad
+			}
+			return ""
+		}, nil); err == nil {
+			t.Errorf("HIROBA_PAGE_CACHE_TTL=%q accepted", bad)
 		}
 	}
 }

@@ -69,7 +69,8 @@ func NewRedis(ctx context.Context, url, channel string, cache *Cache, log *slog.
 			*d = ioTimeout
 		}
 	}
-	opt.MaxRetries = -1 // a publish that fails is kept and sent again here
+	opt.MaxRetries = -1   // a publish that fails is kept and sent again here
+	opt.DialerRetries = 1 // and a lost subscription is dialled again by its loop
 	id := make([]byte, 8)
 	_, _ = rand.Read(id)
 	r := &Redis{
