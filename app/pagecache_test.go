@@ -169,11 +169,16 @@ func TestPagesStayFreshWhileRedisIsAway(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Logf("B kept pages again %v after Redis came back", time.Since(start).Round(time.Millisecond))
-	getPage(t, http.DefaultClient, baseB+thread)
-	hits := b.Pages.Stats().Hits
-	getPage(t, http.DefaultClient, baseB+thread)
-	if b.Pages.Stats().Hits == hits {
-		t.Error("B does not keep pages again once Redis is back")
+	// A busy machine may miss a heartbeat and pause B again for a moment,
+	// which is the safe side; what must hold is that B keeps pages again.
+	for kept := false; !kept; {
+		getPage(t, http.DefaultClient, baseB+thread)
+		hits := b.Pages.Stats().Hits
+		getPage(t, http.DefaultClient, baseB+thread)
+		kept = b.Pages.Stats().Hits > hits
+		if !kept && time.Since(start) > 30*time.Second {
+			t.Fatal("B does not keep pages again once Redis is back")
+		}
 	}
 	reply(t, writer, baseA, thread, "Also unplug it for a minute, written once Redis is back.")
 	seen(t, baseB+thread, "Also unplug it for a minute, written once Redis is back.")
