@@ -1,0 +1,138 @@
+-- Search at a million posts. Until now the tsvector lived on posts, so a
+-- search read the wide post rows of every match (hundreds of thousands for a
+-- common word) before keeping the newest few thousand. The vectors move to
+-- post_search: one narrow row per post (its id and its vector, compressed in
+-- line rather than in TOAST), in partitions of 65536 post ids, each with its
+-- own GIN index. The engine searches a window of the newest ids first and
+-- widens it only when too few posts matched, so the work of a common word
+-- is bounded by one or two partitions however large the forum grows, while
+-- a rare word costs one cheap GIN probe per partition.
+--
+-- The vector is the same as before (same function, same weights), so every
+-- score and every answer stays the same.
+
+CREATE FUNCTION post_search_vector(title TEXT, body TEXT, pos INTEGER) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    -- The separator token keeps a position between title and body, so a
+    -- phrase cannot start in the title and end in the body; it is then
+    -- removed, leaving the gap.
+    SELECT ts_delete(
+        setweight(to_tsvector('simple', COALESCE(title, '') || ' 0hirobasep0'), 'A') ||
+        setweight(to_tsvector('simple', body), (CASE WHEN pos = 1 THEN 'B' ELSE 'C' END)::"char"),
+        '0hirobasep0')
+$$;
+
+-- A search of post_search is a few milliseconds of work once bounded by its
+-- window, but the planner, seeing partitions of some megabytes, plans
+-- parallel workers for it; starting them and waiting for them costs more
+-- than the search, all the more on a busy server, where every worker is a
+-- process competing with other requests. A parallel-unsafe function in the
+-- query keeps it in one process. It is plpgsql so that it is never inlined,
+-- and stable without arguments so that it is evaluated once per query.
+CREATE FUNCTION post_search_serial() RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE AS $$
+BEGIN
+    RETURN true;
+END
+$$;
+
+CREATE TABLE post_search (
+    post_id BIGINT NOT NULL,
+    vector  tsvector NOT NULL,
+    PRIMARY KEY (post_id)
+) PARTITION BY RANGE (post_id);
+
+-- post_search_partition makes sure the partition that holds post id exists
+-- in schema. Partitions are made as posts arrive, not ahead: ids are only
+-- known once taken. Making one takes a brief exclusive lock on post_search,
+-- once every 65536 posts; the advisory lock makes two writers that reach a
+-- new range together wait for each other instead of both creating it.
+CREATE FUNCTION post_search_partition(schema TEXT, id BIGINT) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    width CONSTANT BIGINT := 65536;
+    lo BIGINT := (id / width) * width;
+    part TEXT := 'post_search_' || (id / width);
+BEGIN
+    IF to_regclass(format('%I.%I', schema, part)) IS NOT NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(727275, hashtext(schema));
+    IF to_regclass(format('%I.%I', schema, part)) IS NULL THEN
+        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.post_search FOR VALUES FROM (%s) TO (%s)',
+            schema, part, schema, lo, lo + width);
+        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN vector SET STORAGE MAIN', schema, part);
+    END IF;
+END
+$$;
+
+DO $$
+DECLARE
+    top BIGINT;
+BEGIN
+    SELECT COALESCE(MAX(id), 0) INTO top FROM posts;
+    FOR k IN 0 .. top / 65536 LOOP
+        PERFORM post_search_partition(current_schema(), k * 65536);
+    END LOOP;
+END
+$$;
+
+-- The vectors already computed are copied, not recomputed; the indexes are
+-- built after the load, which is much faster than growing them row by row.
+INSERT INTO post_search (post_id, vector)
+SELECT id, COALESCE(search_vector, ''::tsvector) FROM posts ORDER BY id;
+CREATE INDEX post_search_vector ON post_search USING GIN (vector);
+
+DROP TRIGGER posts_search_vector ON posts;
+DROP FUNCTION posts_search_vector();
+DROP INDEX posts_search_vector;
+ALTER TABLE posts DROP COLUMN search_vector;
+
+CREATE FUNCTION posts_search_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM post_search_partition(TG_TABLE_SCHEMA, NEW.id);
+    INSERT INTO post_search (post_id, vector) VALUES (NEW.id, post_search_vector(
+        (SELECT search_title FROM threads WHERE id = NEW.thread_id), NEW.search_body, NEW.position));
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER posts_search_insert AFTER INSERT ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_search_insert();
+
+CREATE FUNCTION posts_search_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE post_search SET vector = post_search_vector(
+        (SELECT search_title FROM threads WHERE id = NEW.thread_id), NEW.search_body, NEW.position)
+    WHERE post_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+
+-- Saving a post rewrites every column; only a change of what is indexed
+-- rewrites its vector.
+CREATE TRIGGER posts_search_update AFTER UPDATE OF search_body, position, thread_id ON posts
+    FOR EACH ROW WHEN (OLD.search_body IS DISTINCT FROM NEW.search_body
+        OR OLD.position IS DISTINCT FROM NEW.position
+        OR OLD.thread_id IS DISTINCT FROM NEW.thread_id)
+    EXECUTE FUNCTION posts_search_update();
+
+CREATE FUNCTION posts_search_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM post_search WHERE post_id = OLD.id;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER posts_search_delete AFTER DELETE ON posts
+    FOR EACH ROW EXECUTE FUNCTION posts_search_delete();
+
+-- A new title re-indexes the thread's posts directly, instead of rewriting
+-- their rows to fire the trigger above.
+CREATE OR REPLACE FUNCTION threads_search_title() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE post_search s SET vector = post_search_vector(NEW.search_title, p.search_body, p.position)
+    FROM posts p WHERE p.thread_id = NEW.id AND s.post_id = p.id;
+    RETURN NEW;
+END
+$$;
