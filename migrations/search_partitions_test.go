@@ -1,0 +1,104 @@
+package migrations_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"hiroba/migrations"
+)
+
+// TestSearchPartitionsMigration checks 0012 on a PostgreSQL forum that
+// already has posts, two partitions' worth of ids apart: every vector moves
+// to post_search unchanged, and afterwards the triggers keep it as the old
+// one did, making a partition for a post of a new range of ids.
+func TestSearchPartitionsMigration(t *testing.T) {
+	t.Parallel()
+	d := migrations.Postgres
+	db := openBare(t, d)
+	applyUpTo(t, db, d, 12)
+	now := time.Now().UTC()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if err := db.Exec(sql, args...).Error; err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec(`INSERT INTO users (username, created_at, updated_at) VALUES ('hana', ?, ?)`, now, now)
+	exec(`INSERT INTO categories (slug, name_en, name_ja, created_at, updated_at) VALUES ('c', 'C', 'C', ?, ?)`, now, now)
+	for _, title := range []string{"refund charg", "export expir"} {
+		exec(`INSERT INTO threads (category_id, user_id, title, slug, search_title, post_count, last_posted_at, last_poster_id, created_at, updated_at)
+			VALUES (1, 1, ?, 't', ?, 2, ?, 1, ?, ?)`, title, title, now, now, now)
+	}
+	post := func(id, thread, position int, body string) {
+		t.Helper()
+		exec(`INSERT INTO posts (id, thread_id, user_id, position, source, html, search_body, created_at, updated_at)
+			VALUES (?, ?, 1, ?, 'x', 'x', ?, ?, ?)`, id, thread, position, body, now, now)
+	}
+	post(1, 1, 1, "charg twice this month")
+	post(2, 1, 2, "support sent it back")
+	post(70000, 2, 1, "link expir befor i click")
+
+	vectors := func(sql string) []string {
+		t.Helper()
+		var out []string
+		if err := db.Raw(sql).Scan(&out).Error; err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return out
+	}
+	before := vectors(`SELECT search_vector::text FROM posts ORDER BY id`)
+
+	sqlDB, _ := db.DB()
+	if _, err := migrations.Apply(context.Background(), sqlDB, d); err != nil {
+		t.Fatal(err)
+	}
+	if after := vectors(`SELECT vector::text FROM post_search ORDER BY post_id`); !slices.Equal(after, before) {
+		t.Errorf("vectors after the migration:\n%q\nwant the ones before:\n%q", after, before)
+	}
+	partitions := func() []string {
+		return vectors(`SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+			WHERE i.inhparent = 'post_search'::regclass ORDER BY c.relname`)
+	}
+	if got := partitions(); !slices.Equal(got, []string{"post_search_0", "post_search_1"}) {
+		t.Errorf("partitions after the migration: %q", got)
+	}
+	var gone bool
+	if err := db.Raw(`SELECT NOT EXISTS (SELECT 1 FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'posts' AND column_name = 'search_vector')`).Scan(&gone).Error; err != nil || !gone {
+		t.Errorf("posts.search_vector is still there (%v)", err)
+	}
+
+	// The vector each post should have now, computed as 0002's trigger did.
+	want := `SELECT (ts_delete(
+			setweight(to_tsvector('simple', th.search_title || ' 0hirobasep0'), 'A') ||
+			setweight(to_tsvector('simple', p.search_body), (CASE WHEN p.position = 1 THEN 'B' ELSE 'C' END)::"char"),
+			'0hirobasep0'))::text
+		FROM posts p JOIN threads th ON th.id = p.thread_id ORDER BY p.id`
+	check := func(what string) {
+		t.Helper()
+		if got, want := vectors(`SELECT vector::text FROM post_search ORDER BY post_id`), vectors(want); !slices.Equal(got, want) {
+			t.Errorf("%s: post_search holds\n%q\nwant\n%q", what, got, want)
+		}
+	}
+	post(140000, 2, 2, "a new rang of id")
+	if got := partitions(); !slices.Equal(got, []string{"post_search_0", "post_search_1", "post_search_2"}) {
+		t.Errorf("partitions after a post in a new range: %q", got)
+	}
+	check("a new post")
+	exec(`UPDATE posts SET search_body = 'charg three time' WHERE id = 1`)
+	check("an edited post")
+	exec(`UPDATE threads SET search_title = 'doubl refund' WHERE id = 1`)
+	check("a new title")
+	exec(`UPDATE posts SET position = 3 WHERE id = 140000`)
+	check("a moved post")
+	exec(`DELETE FROM posts WHERE id = 2`)
+	check("a deleted post")
+	exec(`DELETE FROM threads WHERE id = 2`)
+	check("a deleted thread")
+	var ids []int64
+	if err := db.Raw(`SELECT post_id FROM post_search ORDER BY post_id`).Scan(&ids).Error; err != nil || !slices.Equal(ids, []int64{1}) {
+		t.Errorf("post_search ids at the end = %v, %v; want [1]", ids, err)
+	}
+}
