@@ -54,7 +54,7 @@ func TestSearchPartitionsMigration(t *testing.T) {
 	if _, err := migrations.Apply(context.Background(), sqlDB, d); err != nil {
 		t.Fatal(err)
 	}
-	if after := vectors(`SELECT vector::text FROM post_search ORDER BY post_id`); !slices.Equal(after, before) {
+	if after := vectors(`SELECT vector::text FROM post_search ORDER BY id`); !slices.Equal(after, before) {
 		t.Errorf("vectors after the migration:\n%q\nwant the ones before:\n%q", after, before)
 	}
 	partitions := func() []string {
@@ -76,12 +76,18 @@ func TestSearchPartitionsMigration(t *testing.T) {
 			setweight(to_tsvector('simple', p.search_body), (CASE WHEN p.position = 1 THEN 'B' ELSE 'C' END)::"char"),
 			'0hirobasep0'))::text
 		FROM posts p JOIN threads th ON th.id = p.thread_id ORDER BY p.id`
+	// The columns post_search copies from posts, for the filters.
+	const copied = `(id, thread_id, user_id, position, status, created_at, hidden_at, deleted_at)::text`
 	check := func(what string) {
 		t.Helper()
-		if got, want := vectors(`SELECT vector::text FROM post_search ORDER BY post_id`), vectors(want); !slices.Equal(got, want) {
+		if got, want := vectors(`SELECT vector::text FROM post_search ORDER BY id`), vectors(want); !slices.Equal(got, want) {
 			t.Errorf("%s: post_search holds\n%q\nwant\n%q", what, got, want)
 		}
+		if got, want := vectors(`SELECT `+copied+` FROM post_search ORDER BY id`), vectors(`SELECT `+copied+` FROM posts ORDER BY id`); !slices.Equal(got, want) {
+			t.Errorf("%s: post_search copies\n%q\nwant what posts holds\n%q", what, got, want)
+		}
 	}
+	check("the migration")
 	post(140000, 2, 2, "a new rang of id")
 	if got := partitions(); !slices.Equal(got, []string{"post_search_0", "post_search_1", "post_search_2"}) {
 		t.Errorf("partitions after a post in a new range: %q", got)
@@ -93,12 +99,16 @@ func TestSearchPartitionsMigration(t *testing.T) {
 	check("a new title")
 	exec(`UPDATE posts SET position = 3 WHERE id = 140000`)
 	check("a moved post")
+	exec(`UPDATE posts SET status = 'pending', hidden_at = ?, user_id = 1 WHERE id = 1`, now)
+	check("a held and hidden post")
+	exec(`UPDATE posts SET status = 'published', hidden_at = NULL, deleted_at = ? WHERE id = 1`, now)
+	check("a deleted post, kept")
 	exec(`DELETE FROM posts WHERE id = 2`)
 	check("a deleted post")
 	exec(`DELETE FROM threads WHERE id = 2`)
 	check("a deleted thread")
 	var ids []int64
-	if err := db.Raw(`SELECT post_id FROM post_search ORDER BY post_id`).Scan(&ids).Error; err != nil || !slices.Equal(ids, []int64{1}) {
+	if err := db.Raw(`SELECT id FROM post_search ORDER BY id`).Scan(&ids).Error; err != nil || !slices.Equal(ids, []int64{1}) {
 		t.Errorf("post_search ids at the end = %v, %v; want [1]", ids, err)
 	}
 }

@@ -1,12 +1,20 @@
 -- Search at a million posts. Until now the tsvector lived on posts, so a
 -- search read the wide post rows of every match (hundreds of thousands for a
 -- common word) before keeping the newest few thousand. The vectors move to
--- post_search: one narrow row per post (its id and its vector, compressed in
--- line rather than in TOAST), in partitions of 65536 post ids, each with its
--- own GIN index. The engine searches a window of the newest ids first and
--- widens it only when too few posts matched, so the work of a common word
--- is bounded by one or two partitions however large the forum grows, while
--- a rare word costs one cheap GIN probe per partition.
+-- post_search: one narrow row per post, in partitions of 65536 post ids,
+-- each with its own GIN index. The engine searches a window of the newest
+-- ids first and widens it only when too few posts matched, so the work of a
+-- common word is bounded by one or two partitions however large the forum
+-- grows, while a rare word costs one cheap GIN probe per partition.
+--
+-- Beside the vector, each row carries copies of the columns of posts that
+-- the search's filters read (the visibility rule: status, hidden_at,
+-- deleted_at, user_id; and thread, position, time), under the same names,
+-- so that the rule's SQL, written over posts, runs on post_search as it
+-- stands and a candidate costs one row instead of a row here and another
+-- in posts. Triggers keep the copies in the same transaction as every
+-- write; a rule that reads another column of posts fails loudly until it is
+-- added here.
 --
 -- The vector is the same as before (same function, same weights), so every
 -- score and every answer stays the same.
@@ -36,17 +44,28 @@ BEGIN
 END
 $$;
 
+-- id is the post's id, named as in posts.
 CREATE TABLE post_search (
-    post_id BIGINT NOT NULL,
-    vector  tsvector NOT NULL,
-    PRIMARY KEY (post_id)
-) PARTITION BY RANGE (post_id);
+    id         BIGINT      NOT NULL,
+    thread_id  BIGINT      NOT NULL,
+    user_id    BIGINT      NOT NULL,
+    position   INTEGER     NOT NULL,
+    status     TEXT        NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    hidden_at  TIMESTAMPTZ,
+    deleted_at TIMESTAMPTZ,
+    vector     tsvector    NOT NULL,
+    PRIMARY KEY (id)
+) PARTITION BY RANGE (id);
 
 -- post_search_partition makes sure the partition that holds post id exists
 -- in schema. Partitions are made as posts arrive, not ahead: ids are only
 -- known once taken. Making one takes a brief exclusive lock on post_search,
 -- once every 65536 posts; the advisory lock makes two writers that reach a
--- new range together wait for each other instead of both creating it.
+-- new range together wait for each other instead of both creating it. The
+-- vector is kept in line (compressed if need be) rather than in TOAST, and
+-- pages keep room so that a moderation change, which rewrites a row but not
+-- its vector, stays on its page without new GIN entries (a HOT update).
 CREATE FUNCTION post_search_partition(schema TEXT, id BIGINT) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -61,7 +80,7 @@ BEGIN
     IF to_regclass(format('%I.%I', schema, part)) IS NULL THEN
         EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.post_search FOR VALUES FROM (%s) TO (%s)',
             schema, part, schema, lo, lo + width);
-        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN vector SET STORAGE MAIN', schema, part);
+        EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN vector SET STORAGE MAIN, SET (fillfactor = 90)', schema, part);
     END IF;
 END
 $$;
@@ -79,8 +98,9 @@ $$;
 
 -- The vectors already computed are copied, not recomputed; the indexes are
 -- built after the load, which is much faster than growing them row by row.
-INSERT INTO post_search (post_id, vector)
-SELECT id, COALESCE(search_vector, ''::tsvector) FROM posts ORDER BY id;
+INSERT INTO post_search (id, thread_id, user_id, position, status, created_at, hidden_at, deleted_at, vector)
+SELECT id, thread_id, user_id, position, status, created_at, hidden_at, deleted_at, COALESCE(search_vector, ''::tsvector)
+FROM posts ORDER BY id;
 CREATE INDEX post_search_vector ON post_search USING GIN (vector);
 
 DROP TRIGGER posts_search_vector ON posts;
@@ -91,8 +111,9 @@ ALTER TABLE posts DROP COLUMN search_vector;
 CREATE FUNCTION posts_search_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM post_search_partition(TG_TABLE_SCHEMA, NEW.id);
-    INSERT INTO post_search (post_id, vector) VALUES (NEW.id, post_search_vector(
-        (SELECT search_title FROM threads WHERE id = NEW.thread_id), NEW.search_body, NEW.position));
+    INSERT INTO post_search (id, thread_id, user_id, position, status, created_at, hidden_at, deleted_at, vector)
+    VALUES (NEW.id, NEW.thread_id, NEW.user_id, NEW.position, NEW.status, NEW.created_at, NEW.hidden_at, NEW.deleted_at,
+        post_search_vector((SELECT search_title FROM threads WHERE id = NEW.thread_id), NEW.search_body, NEW.position));
     RETURN NULL;
 END
 $$;
@@ -100,26 +121,34 @@ $$;
 CREATE TRIGGER posts_search_insert AFTER INSERT ON posts
     FOR EACH ROW EXECUTE FUNCTION posts_search_insert();
 
+-- The vector is computed again only when what it is made of changed.
 CREATE FUNCTION posts_search_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE post_search SET vector = post_search_vector(
-        (SELECT search_title FROM threads WHERE id = NEW.thread_id), NEW.search_body, NEW.position)
-    WHERE post_id = NEW.id;
+    UPDATE post_search SET thread_id = NEW.thread_id, user_id = NEW.user_id, position = NEW.position,
+        status = NEW.status, created_at = NEW.created_at, hidden_at = NEW.hidden_at, deleted_at = NEW.deleted_at,
+        vector = CASE
+            WHEN OLD.search_body IS DISTINCT FROM NEW.search_body OR OLD.position IS DISTINCT FROM NEW.position
+                OR OLD.thread_id IS DISTINCT FROM NEW.thread_id
+            THEN post_search_vector((SELECT search_title FROM threads WHERE id = NEW.thread_id), NEW.search_body, NEW.position)
+            ELSE vector END
+    WHERE id = NEW.id;
     RETURN NULL;
 END
 $$;
 
--- Saving a post rewrites every column; only a change of what is indexed
--- rewrites its vector.
-CREATE TRIGGER posts_search_update AFTER UPDATE OF search_body, position, thread_id ON posts
+-- Saving a post writes every column; only a change of what post_search
+-- holds rewrites its row.
+CREATE TRIGGER posts_search_update AFTER UPDATE ON posts
     FOR EACH ROW WHEN (OLD.search_body IS DISTINCT FROM NEW.search_body
-        OR OLD.position IS DISTINCT FROM NEW.position
-        OR OLD.thread_id IS DISTINCT FROM NEW.thread_id)
+        OR OLD.thread_id IS DISTINCT FROM NEW.thread_id OR OLD.user_id IS DISTINCT FROM NEW.user_id
+        OR OLD.position IS DISTINCT FROM NEW.position OR OLD.status IS DISTINCT FROM NEW.status
+        OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.hidden_at IS DISTINCT FROM NEW.hidden_at
+        OR OLD.deleted_at IS DISTINCT FROM NEW.deleted_at)
     EXECUTE FUNCTION posts_search_update();
 
 CREATE FUNCTION posts_search_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM post_search WHERE post_id = OLD.id;
+    DELETE FROM post_search WHERE id = OLD.id;
     RETURN NULL;
 END
 $$;
@@ -132,7 +161,7 @@ CREATE TRIGGER posts_search_delete AFTER DELETE ON posts
 CREATE OR REPLACE FUNCTION threads_search_title() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE post_search s SET vector = post_search_vector(NEW.search_title, p.search_body, p.position)
-    FROM posts p WHERE p.thread_id = NEW.id AND s.post_id = p.id;
+    FROM posts p WHERE p.thread_id = NEW.id AND s.id = p.id;
     RETURN NEW;
 END
 $$;

@@ -11,8 +11,9 @@ import (
 )
 
 // Postgres is the engine of PostgreSQL: post_search, one narrow row per
-// post with a weighted tsvector under a GIN index in partitions of post ids
-// (migration 0012), matched with to_tsquery('simple', …) of Query.TSQuery and
+// post with a weighted tsvector under a GIN index and copies of the columns
+// of posts that filters read, in partitions of post ids (migration 0012),
+// matched with to_tsquery('simple', …) of Query.TSQuery and
 // ranked with ts_rank_cd.
 var Postgres Engine = engine{postgresRanker{}}
 
@@ -69,15 +70,12 @@ func widen(window int64, found int) int64 {
 // postgresQuery is the newest MaxCandidates matching posts with an id from
 // from on (0: every post), ranked, and the best of each visible thread.
 //
-// The matches come from post_search alone, whose partitions outside the
-// window are never read, as ids sorted newest first: the planner either
-// walks the window's ids backwards, stopping once enough have passed the
-// filters, or, for a rarer word, collects the GIN index's matches and sorts
-// them. It is kept from joining posts before that (the subquery is not
-// flattened, OFFSET 0), because a join planned for the whole window hashes
-// every post of the forum. Only then is each match's post looked up for the
-// filters, newest first, until MaxCandidates have passed, and its vector
-// for the ranking; the wide post rows of older matches are never read.
+// The candidates come from post_search alone, as the alias p: it carries
+// the columns of posts that the filters read, so a candidate costs one
+// narrow row, and partitions outside the window are never read. The
+// planner either walks the window's ids backwards, stopping once
+// MaxCandidates have passed the filters, or, for a rarer word, collects the
+// GIN index's matches and keeps the newest (a bounded sort).
 //
 // The thread condition applies to the best post of each thread, as a
 // subquery per thread: it is about the thread alone, so it removes the same
@@ -93,21 +91,14 @@ func postgresQuery(q Query, f Filter, questionsOnly bool, from int64) *statement
 	}
 	var s statement
 	s.add(`WITH cand AS MATERIALIZED (
-		SELECT p.id, p.thread_id, p.created_at, p.position, p.vector
-		FROM (SELECT m.post_id FROM post_search m
-		      WHERE m.vector @@ to_tsquery('simple', ?)`, tsquery)
+		SELECT p.id, p.thread_id, p.created_at, p.position, p.vector FROM post_search p
+		WHERE p.vector @@ to_tsquery('simple', ?)`, tsquery)
 	if from > 0 {
-		s.add(` AND m.post_id >= ?`, from)
+		s.add(` AND p.id >= ?`, from)
 	}
-	s.add(`
-		      ORDER BY m.post_id DESC OFFSET 0) m
-		CROSS JOIN LATERAL (
-		      SELECT p.id, p.thread_id, p.created_at, p.position, v.vector
-		      FROM posts p JOIN post_search v ON v.post_id = p.id
-		      WHERE p.id = m.post_id`)
 	s.filters(f, questionsOnly)
-	s.add(` OFFSET 0) p
-		ORDER BY m.post_id DESC LIMIT ?
+	s.add(`
+		ORDER BY p.id DESC LIMIT ?
 	), best AS (
 		SELECT c.id AS post_id, c.thread_id, c.created_at, r.score,
 		       ROW_NUMBER() OVER (PARTITION BY c.thread_id ORDER BY r.score DESC, c.created_at DESC, c.id DESC) AS rn
