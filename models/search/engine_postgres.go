@@ -216,7 +216,7 @@ func query(ctx context.Context, db *gorm.DB, s *statement, row func(*sql.Rows) e
 	start := time.Now()
 	n := int64(0)
 	defer func() {
-		db.Logger.Trace(ctx, start, func() (string, int64) { return db.Dialector.Explain(text, s.args...), n }, err)
+		db.Logger.Trace(ctx, start, func() (string, int64) { return db.Dialector.Explain(text, loggable(s.args)...), n }, err)
 	}()
 	rows, err := db.Statement.ConnPool.QueryContext(ctx, text, append([]any{pgx.QueryExecModeExec}, s.args...)...)
 	if err != nil {
@@ -230,6 +230,24 @@ func query(ctx context.Context, db *gorm.DB, s *statement, row func(*sql.Rows) e
 		}
 	}
 	return rows.Err()
+}
+
+// loggable writes the arguments of a statement so that the logged statement
+// runs as it reads: a list of ids as an array literal ('{1,2}'), which
+// gorm would otherwise write as Go prints it.
+func loggable(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = a
+		if ids, ok := a.([]int64); ok {
+			parts := make([]string, len(ids))
+			for j, id := range ids {
+				parts[j] = strconv.FormatInt(id, 10)
+			}
+			out[i] = "{" + strings.Join(parts, ",") + "}"
+		}
+	}
+	return out
 }
 
 // numbered turns the statement's ? placeholders into PostgreSQL's $1, $2, …,
