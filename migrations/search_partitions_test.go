@@ -3,6 +3,7 @@ package migrations_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,5 +111,69 @@ func TestSearchPartitionsMigration(t *testing.T) {
 	var ids []int64
 	if err := db.Raw(`SELECT id FROM post_search ORDER BY id`).Scan(&ids).Error; err != nil || !slices.Equal(ids, []int64{1}) {
 		t.Errorf("post_search ids at the end = %v, %v; want [1]", ids, err)
+	}
+}
+
+// TestSearchPartitionRace has two writers reach a new range of post ids
+// together: the second waits for the first to make the partition and then
+// uses it, instead of failing to make it again.
+func TestSearchPartitionRace(t *testing.T) {
+	t.Parallel()
+	d := migrations.Postgres
+	db := openBare(t, d)
+	sqlDB, _ := db.DB()
+	if _, err := migrations.Apply(context.Background(), sqlDB, d); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	for _, sql := range []string{
+		`INSERT INTO users (username, created_at, updated_at) VALUES ('hana', ?, ?)`,
+		`INSERT INTO categories (slug, name_en, name_ja, created_at, updated_at) VALUES ('c', 'C', 'C', ?, ?)`,
+	} {
+		if err := db.Exec(sql, now, now).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Exec(`INSERT INTO threads (category_id, user_id, title, slug, post_count, last_posted_at, last_poster_id, created_at, updated_at)
+		VALUES (1, 1, 'T', 't', 2, ?, 1, ?, ?)`, now, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	insert := `INSERT INTO posts (id, thread_id, user_id, position, source, html, search_body, created_at, updated_at)
+		VALUES (?, 1, 1, ?, 'x', 'x', 'word', ?, ?)`
+	first := db.Begin()
+	defer first.Rollback()
+	if err := first.Exec(insert, 300000, 1, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan error, 1)
+	go func() {
+		tx := db.Begin()
+		if err := tx.Exec(insert, 300001, 2, now, now).Error; err != nil {
+			tx.Rollback()
+			second <- err
+			return
+		}
+		second <- tx.Commit().Error
+	}()
+	select {
+	case err := <-second:
+		t.Fatalf("the second writer finished before the first committed: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := first.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatalf("the second writer: %v", err)
+	}
+	var ids []int64
+	if err := db.Raw(`SELECT id FROM post_search_4 ORDER BY id`).Scan(&ids).Error; err != nil || !slices.Equal(ids, []int64{300000, 300001}) {
+		t.Errorf("post_search_4 holds %v, %v; want [300000 300001]", ids, err)
+	}
+	// An attached partition gets the indexes of post_search.
+	var indexes []string
+	if err := db.Raw(`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'post_search_4' ORDER BY indexdef`).Scan(&indexes).Error; err != nil ||
+		len(indexes) != 2 || !strings.Contains(strings.Join(indexes, "\n"), "UNIQUE INDEX post_search_4_pkey") || !strings.Contains(strings.Join(indexes, "\n"), "USING gin (vector)") {
+		t.Errorf("indexes of post_search_4: %q, %v; want the primary key and the GIN index", indexes, err)
 	}
 }

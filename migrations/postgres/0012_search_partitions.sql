@@ -60,12 +60,16 @@ CREATE TABLE post_search (
 
 -- post_search_partition makes sure the partition that holds post id exists
 -- in schema. Partitions are made as posts arrive, not ahead: ids are only
--- known once taken. Making one takes a brief exclusive lock on post_search,
--- once every 65536 posts; the advisory lock makes two writers that reach a
--- new range together wait for each other instead of both creating it. The
--- vector is kept in line (compressed if need be) rather than in TOAST, and
--- pages keep room so that a moderation change, which rewrites a row but not
--- its vector, stays on its page without new GIN entries (a HOT update).
+-- known once taken. A partition is made as a table of its own and then
+-- attached, which locks post_search against other attachments only (SHARE
+-- UPDATE EXCLUSIVE), where making it in place would stop every search and
+-- every write until the writer that made it commits. Writers that reach a
+-- new range together queue on that lock; taking it, unlike an advisory
+-- lock, also brings the waiting writer's view of the catalog up to date, so
+-- it sees the partition the first one made and uses it. The vector is kept
+-- in line (compressed if need be) rather than in TOAST, and pages keep room
+-- so that a moderation change, which rewrites a row but not its vector,
+-- stays on its page without new GIN entries (a HOT update).
 CREATE FUNCTION post_search_partition(schema TEXT, id BIGINT) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -76,11 +80,12 @@ BEGIN
     IF to_regclass(format('%I.%I', schema, part)) IS NOT NULL THEN
         RETURN;
     END IF;
-    PERFORM pg_advisory_xact_lock(727275, hashtext(schema));
+    EXECUTE format('LOCK TABLE %I.post_search IN SHARE UPDATE EXCLUSIVE MODE', schema);
     IF to_regclass(format('%I.%I', schema, part)) IS NULL THEN
-        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.post_search FOR VALUES FROM (%s) TO (%s)',
-            schema, part, schema, lo, lo + width);
+        EXECUTE format('CREATE TABLE %I.%I (LIKE %I.post_search)', schema, part, schema);
         EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN vector SET STORAGE MAIN, SET (fillfactor = 90)', schema, part);
+        EXECUTE format('ALTER TABLE %I.post_search ATTACH PARTITION %I.%I FOR VALUES FROM (%s) TO (%s)',
+            schema, schema, part, lo, lo + width);
     END IF;
 END
 $$;
