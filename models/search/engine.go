@@ -17,8 +17,8 @@ import (
 // Indexing is not a method, because both engines index inside the database,
 // in the same transaction as every write: the models' BeforeSave hooks fill
 // threads.search_title and posts.search_body with IndexText, and triggers
-// (migrations 0002_search) keep the tsvector or the FTS5 table up to date
-// from those columns. An engine that kept its index outside the database
+// (migrations 0002_search; on PostgreSQL 0012_search_partitions) keep the
+// tsvectors or the FTS5 table up to date from those columns. An engine that kept its index outside the database
 // would add an Index method for the write paths to call.
 //
 // Every method runs on the db it is given, so that a search inside a
@@ -57,7 +57,10 @@ type Filter struct {
 	// posts alias p and the threads alias t: the forum's visibility rule,
 	// which is defined with the models, not here. Post applies before the
 	// candidates are counted and capped, Thread after. Both are required:
-	// an engine refuses to search without them.
+	// an engine refuses to search without them. On PostgreSQL p is
+	// post_search, which carries copies of the columns of posts that the
+	// rule and the filters below read (migration 0012); a condition on
+	// another column fails until it is copied there too.
 	Post, Thread Cond
 
 	CategoryID int64     // 0: every category
