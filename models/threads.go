@@ -194,7 +194,6 @@ type ThreadView struct {
 	Pagination
 }
 
-
 // PageOfPosition is the thread page a post at a position appears on.
 func PageOfPosition(position int) int {
 	if position < 1 {
