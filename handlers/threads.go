@@ -124,7 +124,7 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	view := data.View
 	data.Base = h.base(c, view.Thread.Title)
 	var err error
-	if data.Solution, err = h.store.SolutionPost(ctx, view.Thread); err != nil {
+	if data.Solution, err = h.store.SolutionOf(ctx, view); err != nil {
 		return err
 	}
 	if data.User != nil && data.User.CanModerate() {

@@ -1,18 +1,14 @@
 package models
 
 import (
-	"context"
 	"database/sql"
 	"strings"
 
-	"gorm.io/gorm"
-
-	"hiroba/migrations"
 	"hiroba/models/database"
 )
 
-// The reads every page view makes (a thread and its posts, the solution)
-// name their columns here and scan them straight into the structs. GORM's
+// The reads every thread page makes (the thread and its posts) name their
+// columns here and scan them straight into the structs. GORM's
 // scan of a joined row finds each column's field by reflection and was a
 // quarter of a thread page's time; a page of posts is hundreds of values.
 // Each list of columns sits beside the targets it scans into, in the same
@@ -79,17 +75,6 @@ func columns(alias string, names ...string) string {
 		b.WriteString(n)
 	}
 	return b.String()
-}
-
-// hot runs a read whose SQL never changes. On SQLite the statement is
-// prepared once per connection and kept: parsing it again was a sixth of a
-// page's time. PostgreSQL's driver keeps its statements already.
-func (s *Store) hot(ctx context.Context) *gorm.DB {
-	db := s.db.WithContext(ctx)
-	if s.dialect == migrations.SQLite {
-		db = db.Session(&gorm.Session{PrepareStmt: true})
-	}
-	return db
 }
 
 // scanRows reads every row of a query, scanning each into the targets

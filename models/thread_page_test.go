@@ -69,5 +69,30 @@ func TestThreadPageScansAsGORMDoes(t *testing.T) {
 		if len(view.Posts) != 5 || !reflect.DeepEqual(view.Posts, wantPosts) {
 			t.Errorf("posts:\n got %+v\nwant %+v", view.Posts, wantPosts)
 		}
+
+		// The solution, on the page, is taken from it: the post SolutionPost
+		// reads, but for the columns no page of posts reads.
+		got, err := s.SolutionOf(ctx, view)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.SolutionPost(ctx, view.Thread)
+		if err != nil || want == nil {
+			t.Fatalf("solution post: %v %v", want, err)
+		}
+		want.Source, want.SearchBody = "", ""
+		if got == nil || !reflect.DeepEqual(*got, *want) {
+			t.Errorf("solution from the page:\n got %+v\nwant %+v", got, want)
+		}
+		// Hidden, it is shown under the question to nobody.
+		if _, err := s.SetPostHidden(ctx, mod, replies[0].ID, true, "check"); err != nil {
+			t.Fatal(err)
+		}
+		if view, err = s.ThreadPage(ctx, staff, th.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.SolutionOf(ctx, view); err != nil || got != nil {
+			t.Errorf("hidden solution from the page = %v, %v; want none", got, err)
+		}
 	})
 }
