@@ -78,13 +78,17 @@ func columns(alias string, names ...string) string {
 }
 
 // scanRows reads every row of a query, scanning each into the targets
-// next returns for it. A connection lost on the way is an outage, as it is
-// for every other read (database.MarkUnavailable).
-func scanRows(rows *sql.Rows, next func() []any) error {
+// next returns for it, then calling each (when given) with the row read. A
+// connection lost on the way is an outage, as it is for every other read
+// (database.MarkUnavailable).
+func scanRows(rows *sql.Rows, next func() []any, each ...func()) error {
 	defer rows.Close()
 	for rows.Next() {
 		if err := rows.Scan(next()...); err != nil {
 			return database.MarkUnavailable(err)
+		}
+		for _, fn := range each {
+			fn()
 		}
 	}
 	return database.MarkUnavailable(rows.Err())
