@@ -16,3 +16,10 @@ func (s *Store) ThreadPageByGORM(ctx context.Context, id int64, first, last int)
 		Order("posts.position").Find(&posts).Error
 	return th, posts, err
 }
+
+// UserByIDByGORM reads a user as GORM scans it.
+func (s *Store) UserByIDByGORM(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Take(&u, id).Error
+	return u, err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"hiroba/models"
 	"hiroba/models/modeltest"
@@ -70,9 +71,25 @@ func TestThreadPageScansAsGORMDoes(t *testing.T) {
 			t.Errorf("posts:\n got %+v\nwant %+v", view.Posts, wantPosts)
 		}
 
+		// The session's user, scanned the same way, is the user GORM reads.
+		token, err := s.CreateSession(ctx, asker.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ModerateUser(ctx, mod, asker.ID, models.UserSilence, time.Now().Add(24*time.Hour), "calm down"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SessionUser(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want, err := s.UserByIDByGORM(ctx, asker.ID); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("session user:\n got %+v\nwant %+v (%v)", got, want, err)
+		}
+
 		// The solution, on the page, is taken from it: the post SolutionPost
 		// reads, but for the columns no page of posts reads.
-		got, err := s.SolutionOf(ctx, view)
+		solution, err := s.SolutionOf(ctx, view)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,8 +98,8 @@ func TestThreadPageScansAsGORMDoes(t *testing.T) {
 			t.Fatalf("solution post: %v %v", want, err)
 		}
 		want.Source, want.SearchBody = "", ""
-		if got == nil || !reflect.DeepEqual(*got, *want) {
-			t.Errorf("solution from the page:\n got %+v\nwant %+v", got, want)
+		if solution == nil || !reflect.DeepEqual(*solution, *want) {
+			t.Errorf("solution from the page:\n got %+v\nwant %+v", solution, want)
 		}
 		// Hidden, it is shown under the question to nobody.
 		if _, err := s.SetPostHidden(ctx, mod, replies[0].ID, true, "check"); err != nil {
