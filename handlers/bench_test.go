@@ -4,6 +4,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"net"
@@ -36,6 +37,33 @@ func BenchmarkThreadPage(b *testing.B) {
 		s := seeded(b, srv, g)
 		th := importThreads(b, srv.Store, s, []seed.Thread{g.ThreadWithReplies(19)})[0]
 		benchPage(b, srv, views.ThreadPath(th.ID, th.Slug), html.EscapeString(th.Title))
+	})
+}
+
+// BenchmarkThreadPageSignedIn is a member reading the same thread: what
+// everyone signed in always gets, since the page cache serves only
+// anonymous visitors. The member is not the asker, so every post has its
+// helpful and flag controls.
+func BenchmarkThreadPageSignedIn(b *testing.B) {
+	eachBenchDialect(b, time.Second, func(b *testing.B, srv *app.Server) {
+		g := seed.New(1, seed.Options{Users: 60})
+		s := seeded(b, srv, g)
+		th := importThreads(b, srv.Store, s, []seed.Thread{g.ThreadWithReplies(19)})[0]
+		var viewer int64
+		for _, id := range s.userIDs {
+			if id != th.UserID {
+				viewer = id
+				break
+			}
+		}
+		token, err := srv.Store.CreateSession(context.Background(), viewer, time.Hour)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// A browser that has seen a form before sends its CSRF cookie back.
+		cookies := map[string]string{"hiroba_session": token, "hiroba_csrf": strings.Repeat("n", 43)}
+		// The page must be the member's: the body names who is signed in.
+		benchPageAs(b, srv, views.ThreadPath(th.ID, th.Slug), fmt.Sprintf(`data-user="%d"`, viewer), cookies)
 	})
 }
 
@@ -148,12 +176,21 @@ func importThreads(b *testing.B, store *models.Store, s seededForum, threads []s
 // it is the page expected, then on one goroutine and on all of them.
 func benchPage(b *testing.B, srv *app.Server, path, mustContain string) {
 	b.Helper()
+	benchPageAs(b, srv, path, mustContain, nil)
+}
+
+// benchPageAs is benchPage with the cookies a browser sends.
+func benchPageAs(b *testing.B, srv *app.Server, path, mustContain string, cookies map[string]string) {
+	b.Helper()
 	handler := srv.App.Handler()
 	var req fasthttp.Request
 	req.Header.SetMethod(fasthttp.MethodGet)
 	req.SetRequestURI(path)
 	req.Header.SetHost("127.0.0.1:8080")
 	req.Header.Set("Accept-Language", "en")
+	for name, value := range cookies {
+		req.Header.SetCookie(name, value)
+	}
 	remote := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
 
 	var check fasthttp.RequestCtx

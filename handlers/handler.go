@@ -129,6 +129,16 @@ func (h *Handler) baseTitled(c *fiber.Ctx, titleID string, args ...any) views.Ba
 
 // base fills what every page shows.
 func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
+	b := h.baseWithoutBell(c, title)
+	if b.User != nil {
+		b.Unread = h.unreadCount(c, *b.User)
+	}
+	return b
+}
+
+// baseWithoutBell is base for a page that counts the unread notifications
+// with its own reads (models.Store.ReaderState).
+func (h *Handler) baseWithoutBell(c *fiber.Ctx, title string) views.Base {
 	b := views.Base{
 		Translator: h.catalog.In(language(c)),
 		Title:      title,
@@ -144,7 +154,6 @@ func (h *Handler) base(c *fiber.Ctx, title string) views.Base {
 	}
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)
-		b.Unread = h.unreadCount(c, *b.User)
 	}
 	if flash := c.Cookies(flashCookie); flash != "" {
 		b.Flash = b.T(flash)

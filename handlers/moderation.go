@@ -68,7 +68,12 @@ func (h *Handler) showFlag(c *fiber.Ctx) error {
 // mayFlag asks the models whether the user may flag posts, for pages that
 // offer the action only to those who may take it.
 func (h *Handler) mayFlag(c *fiber.Ctx, user models.User) (bool, error) {
-	err := h.store.MayFlag(c.UserContext(), user)
+	return flagAllowed(h.store.MayFlag(c.UserContext(), user))
+}
+
+// flagAllowed reads MayFlag's answer: a newcomer or a restricted user may
+// not flag, which is no error of the page's.
+func flagAllowed(err error) (bool, error) {
 	var restricted *models.RestrictedError
 	if errors.Is(err, models.ErrNewAccount) || errors.As(err, &restricted) {
 		return false, nil

@@ -108,13 +108,3 @@ func (h *Handler) setWatch(c *fiber.Ctx, level models.WatchLevel, onFlash, offFl
 	h.flash(c, msg)
 	return c.Redirect(back, fiber.StatusSeeOther)
 }
-
-// watchLevel is how the viewer follows a thread, for the watch buttons.
-func (h *Handler) watchLevel(c *fiber.Ctx, threadID int64) (string, error) {
-	user := currentUser(c)
-	if user == nil {
-		return "", nil
-	}
-	level, err := h.store.WatchLevel(c.UserContext(), user.ID, threadID)
-	return string(level), err
-}

@@ -127,9 +127,9 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	ctx := c.UserContext()
 	view := data.View
 	dependsOn(c, models.ThreadKey(view.Thread.ID))
-	data.Base = h.base(c, view.Thread.Title)
+	data.Base = h.baseWithoutBell(c, view.Thread.Title)
 	var err error
-	if data.Solution, err = h.store.SolutionPost(ctx, view.Thread); err != nil {
+	if data.Solution, err = h.store.SolutionOf(ctx, view); err != nil {
 		return err
 	}
 	if data.User != nil && data.User.CanModerate() {
@@ -138,19 +138,19 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 		}
 	}
 	if data.User != nil {
-		if data.MayFlag, err = h.mayFlag(c, *data.User); err != nil {
-			return err
-		}
+		// The votes, the watch buttons, the bell and the flag links: one read.
 		ids := make([]int64, len(view.Posts))
 		for i, p := range view.Posts {
 			ids[i] = p.ID
 		}
-		if data.Voted, err = h.store.VotedPosts(ctx, data.User.ID, ids); err != nil {
+		st, err := h.store.ReaderState(ctx, *data.User, view.Thread.ID, ids)
+		if err != nil {
 			return err
 		}
-	}
-	if data.Watching, err = h.watchLevel(c, view.Thread.ID); err != nil {
-		return err
+		if data.MayFlag, err = flagAllowed(st.MayFlag); err != nil {
+			return err
+		}
+		data.Voted, data.Watching, data.Unread = st.Voted, string(st.Watch), st.Unread
 	}
 	return h.render(c, status, views.Thread, data)
 }

@@ -259,11 +259,16 @@ func (s *Store) SetWatch(ctx context.Context, user User, threadID int64, level W
 // list would show, so reading the list always empties it.
 func (s *Store) UnreadCount(ctx context.Context, user User) (int, error) {
 	var n int64
-	err := s.notificationsOf(ctx, user).Where("notifications.read_at IS NULL").Count(&n).Error
+	err := s.unreadOf(ctx, user).Count(&n).Error
 	if err != nil {
 		return 0, fmt.Errorf("models: count unread notifications: %w", err)
 	}
 	return int(n), nil
+}
+
+// unreadOf selects a user's unread notifications about posts they may read.
+func (s *Store) unreadOf(ctx context.Context, user User) *gorm.DB {
+	return s.notificationsOf(ctx, user).Where("notifications.read_at IS NULL")
 }
 
 // notificationsOf selects a user's notifications about posts they may read.

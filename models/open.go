@@ -57,8 +57,12 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // AfterQuery calls fn with the SQL and the table of every read the store
 // runs from now on, for tests that hold a request to the queries it may make.
+// Reads that scan their own rows (columns.go) run as GORM row queries and
+// are reported too, with no table.
 func (s *Store) AfterQuery(name string, fn func(sql, table string)) error {
-	return s.db.Callback().Query().After("gorm:query").Register(name, func(db *gorm.DB) {
-		fn(db.Statement.SQL.String(), db.Statement.Table)
-	})
+	report := func(db *gorm.DB) { fn(db.Statement.SQL.String(), db.Statement.Table) }
+	if err := s.db.Callback().Query().After("gorm:query").Register(name, report); err != nil {
+		return err
+	}
+	return s.db.Callback().Row().After("gorm:row").Register(name, report)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Why a post was refused outright. Handlers turn these into messages.
@@ -41,8 +43,22 @@ func (s *Store) isNewAccount(u User, r Rules, now time.Time) (bool, error) {
 		return true, nil
 	}
 	var published int64
-	err := s.db.Model(&Post{}).Where("user_id = ? AND status = ? AND deleted_at IS NULL", u.ID, StatusPublished).Limit(r.NewAccountMinPosts).Count(&published).Error
-	return published < int64(r.NewAccountMinPosts), err
+	err := s.publishedPosts(u.ID).Limit(r.NewAccountMinPosts).Count(&published).Error
+	return newAccount(u, r, now, published), err
+}
+
+// newAccount is isNewAccount's decision, given how many published posts
+// the user has.
+func newAccount(u User, r Rules, now time.Time, published int64) bool {
+	if u.CanModerate() {
+		return false
+	}
+	return now.Sub(u.CreatedAt) < time.Duration(r.NewAccountAge) || published < int64(r.NewAccountMinPosts)
+}
+
+// publishedPosts selects a user's published posts, which earn trust.
+func (s *Store) publishedPosts(userID int64) *gorm.DB {
+	return s.db.Model(&Post{}).Where("user_id = ? AND status = ? AND deleted_at IS NULL", userID, StatusPublished)
 }
 
 // checkPost decides what happens to a new post before it is written:

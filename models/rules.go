@@ -97,7 +97,13 @@ func (s *Store) Rules(ctx context.Context) (Rules, error) {
 	if err != nil {
 		return r, fmt.Errorf("models: load rules: %w", err)
 	}
-	if err := json.Unmarshal([]byte(st.Value), &r); err != nil {
+	return parseRules(st.Value)
+}
+
+// parseRules reads stored rules over the defaults.
+func parseRules(stored string) (Rules, error) {
+	r := DefaultRules
+	if err := json.Unmarshal([]byte(stored), &r); err != nil {
 		return DefaultRules, fmt.Errorf("models: stored rules are not valid: %w", err)
 	}
 	return r, nil

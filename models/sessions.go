@@ -32,16 +32,24 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, error) {
 	// The token is hashed before it meets the database, so any bytes are safe.
 	var u User
 	now := time.Now().UTC()
-	err := s.db.WithContext(ctx).
-		Joins("JOIN sessions ON sessions.user_id = users.id").
-		Where("sessions.token_hash = ? AND sessions.expires_at > ?", hashToken(token), now).
-		Where("users.suspended_until IS NULL OR users.suspended_until <= ?", now).
-		Take(&u).Error
+	// Every signed-in request makes this read: its columns are named and
+	// scanned directly (columns.go).
+	rows, err := s.db.WithContext(ctx).Raw(sessionUserSQL, hashToken(token), now, now).Rows()
 	if err != nil {
-		return User{}, notFound(err, "session")
+		return User{}, fmt.Errorf("models: session: %w", err)
+	}
+	found := false
+	if err := scanRows(rows, func() []any { found = true; return u.targets() }); err != nil {
+		return User{}, fmt.Errorf("models: session: %w", err)
+	}
+	if !found {
+		return User{}, fmt.Errorf("models: session: %w", ErrNotFound)
 	}
 	return u, nil
 }
+
+var sessionUserSQL = "SELECT " + userColumns("u") + " FROM users u JOIN sessions ON sessions.user_id = u.id" +
+	" WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND (u.suspended_until IS NULL OR u.suspended_until <= ?) LIMIT 1"
 
 // DeleteSession signs a browser out; the token is worthless afterwards.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {

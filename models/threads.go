@@ -196,37 +196,6 @@ type ThreadView struct {
 	Pagination
 }
 
-// ThreadPage loads a thread and one page of its posts, in two queries. A
-// thread the viewer may not open is not found. LastPage is the last page.
-func (s *Store) ThreadPage(ctx context.Context, viewer *User, id int64, page int) (ThreadView, error) {
-	var v ThreadView
-	db := s.db.WithContext(ctx)
-	if err := db.Joins("Category").Joins("User").Where("threads.id = ?", id).Take(&v.Thread).Error; err != nil {
-		return ThreadView{}, notFound(err, "thread %d", id)
-	}
-	if !viewer.CanView(v.Thread) {
-		return ThreadView{}, fmt.Errorf("models: thread %d: %w", id, ErrNotFound)
-	}
-	if page == LastPage {
-		page = PageOfPosition(v.Thread.PostCount)
-	}
-	page, _ = clampPage(page, PostsPerPage)
-	v.Pagination = Pagination{Page: page, PerPage: PostsPerPage, TotalItems: int64(v.Thread.PostCount)}
-	if page > v.TotalPages() {
-		return ThreadView{}, fmt.Errorf("models: thread %d page %d: %w", id, page, ErrNotFound)
-	}
-	first := (page-1)*PostsPerPage + 1
-	// The page shows rendered HTML only; the markdown source and the search
-	// text are the largest columns and stay in the database.
-	err := db.Joins("User").Omit("Source", "SearchBody").
-		Where("posts.thread_id = ? AND posts.position BETWEEN ? AND ?", id, first, first+PostsPerPage-1).
-		Order("posts.position").Find(&v.Posts).Error
-	if err != nil {
-		return ThreadView{}, fmt.Errorf("models: posts of thread %d: %w", id, err)
-	}
-	return v, nil
-}
-
 // PageOfPosition is the thread page a post at a position appears on.
 func PageOfPosition(position int) int {
 	if position < 1 {

@@ -118,21 +118,55 @@ func (d ListData) ListLink(show, sort string) string {
 	return ListPath(d.BasePath, show, sort)
 }
 
-// ThreadRow is one line of a list of threads. The thread is not embedded:
-// templates find a promoted field by a costly search on every use.
+// ThreadRow is one line of a list of threads, with all it shows decided
+// once, in Go, as the thread page's posts are (see thread_rows.go): asked
+// of the template, each method call and each field found through the
+// embedded Base is a reflective search, thirty times a page.
 type ThreadRow struct {
-	Thread *models.Thread
-	Pinned bool // pinned where the list is shown: listed first, and marked
+	Pinned       bool // pinned where the list is shown: listed first, and marked
+	Path         string
+	Title        string
+	TitleLang    string
+	Solved       bool
+	Category     string // the category's name in the reader's language
+	CategorySlug string
+	AskedBy      string
+	Replies      string
+	Activity     template.HTML // when it was last active, for this reader
+	// ByOther: the last post is not the asker's; LastPoster wrote it.
+	ByOther    bool
+	LastPoster string
+}
+
+// ListLabels are the words every line of a list says, translated once.
+type ListLabels struct {
+	Pinned, Solved, LastActivity string
+}
+
+// ListLabels translates the list lines' words for this page.
+func (d ListData) ListLabels() ListLabels {
+	return ListLabels{Pinned: d.T("thread.pinned"), Solved: d.T("thread.solved"), LastActivity: d.T("thread.last_activity")}
 }
 
 // Rows are the list's lines: its pins first, then the page of threads.
 func (d ListData) Rows() []ThreadRow {
 	rows := make([]ThreadRow, 0, len(d.List.Pinned)+len(d.List.Threads))
+	clock, lang := d.Clock(), d.Lang()
+	row := func(th *models.Thread, pinned bool) ThreadRow {
+		return ThreadRow{
+			Pinned: pinned, Path: ThreadPath(th.ID, th.Slug), Title: th.Title, TitleLang: th.TitleLang,
+			Solved: th.Solved(), Category: th.Category.Name(lang), CategorySlug: th.Category.Slug,
+			AskedBy:  d.T("thread.asked_by", "Name", th.User.Username),
+			Replies:  d.T("thread.replies", "Count", th.ReplyCount),
+			Activity: clock.Time(th.LastPostedAt),
+			ByOther:  th.LastPosterID != th.UserID, LastPoster: th.LastPoster.Username,
+		}
+	}
 	for i := range d.List.Pinned {
-		rows = append(rows, ThreadRow{Thread: &d.List.Pinned[i], Pinned: true})
+		rows = append(rows, row(&d.List.Pinned[i], true))
 	}
 	for i := range d.List.Threads {
-		rows = append(rows, ThreadRow{Thread: &d.List.Threads[i]})
+		rows = append(rows, row(&d.List.Threads[i], false))
 	}
 	return rows
 }

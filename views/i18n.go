@@ -25,7 +25,11 @@ var Languages = []string{"en", "ja"}
 type Catalog struct {
 	localizers map[string]*i18n.Localizer
 	plain      map[string]map[string]string
-	matcher    language.Matcher
+	// compiled holds the messages with placeholders, ready to fill
+	// without go-i18n's templates (see messages.go).
+	compiled map[string]map[string]compiled
+	tags     map[string]language.Tag
+	matcher  language.Matcher
 
 	// matched remembers the language chosen for each Accept-Language
 	// header: browsers send a handful of distinct values, and parsing one
@@ -39,7 +43,10 @@ type Catalog struct {
 func NewCatalog() (*Catalog, error) {
 	bundle := i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{}}
+	c := &Catalog{
+		localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{},
+		compiled: map[string]map[string]compiled{}, tags: map[string]language.Tag{},
+	}
 	ids := map[string][]string{}
 	var tags []language.Tag
 	for _, lang := range Languages {
@@ -53,14 +60,18 @@ func NewCatalog() (*Catalog, error) {
 			return nil, fmt.Errorf("views: parse %s: %w", name, err)
 		}
 		c.plain[lang] = map[string]string{}
+		c.compiled[lang] = map[string]compiled{}
 		for _, m := range file.Messages {
 			ids[lang] = append(ids[lang], m.ID)
 			if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" && !strings.Contains(m.Other, "{{") {
 				c.plain[lang][m.ID] = m.Other
+			} else if cm, ok := compileMessage(m); ok {
+				c.compiled[lang][m.ID] = cm
 			}
 		}
 		c.localizers[lang] = i18n.NewLocalizer(bundle, lang)
-		tags = append(tags, language.MustParse(lang))
+		c.tags[lang] = language.MustParse(lang)
+		tags = append(tags, c.tags[lang])
 	}
 	c.matcher = language.NewMatcher(tags)
 	if missing := missingIDs(ids); len(missing) > 0 {
@@ -148,6 +159,16 @@ func (t Translator) T(id string, args ...any) string {
 			return s
 		}
 	}
+	if m, ok := t.c.compiled[t.lang][id]; ok && len(args) > 0 {
+		if s, ok := m.fill(t.c.tags[t.lang], args); ok {
+			return s
+		}
+	}
+	return t.localize(id, args)
+}
+
+// localize is T through go-i18n, for what the compiled messages do not cover.
+func (t Translator) localize(id string, args []any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)

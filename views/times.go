@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"html/template"
 	"time"
 )
@@ -63,15 +62,16 @@ const recent = 24 * time.Hour
 // time in a tooltip, absolute after; always with the moment in UTC for
 // machines.
 func (c Clock) Time(t time.Time) template.HTML {
+	// Concatenated, not formatted: a thread page writes one per post.
 	exact := template.HTMLEscapeString(c.Date(t))
 	if d := c.now().Sub(t); d < 0 || d >= recent {
 		if d < 0 {
 			c.Horizon.see(t) // from then on it reads as recent
 		}
-		return template.HTML(fmt.Sprintf(`<time datetime="%s">%s</time>`, Stamp(t), exact))
+		return template.HTML(`<time datetime="` + Stamp(t) + `">` + exact + `</time>`)
 	}
-	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
-		Stamp(t), exact, template.HTMLEscapeString(c.Ago(t))))
+	return template.HTML(`<time datetime="` + Stamp(t) + `" title="` + exact + `">` +
+		template.HTMLEscapeString(c.Ago(t)) + `</time>`)
 }
 
 // Ago says how long ago a recent moment was; an older one (or one still to
