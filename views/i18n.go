@@ -28,8 +28,13 @@ type Catalog struct {
 	// compiled holds the messages with placeholders, ready to fill
 	// without go-i18n's templates (see messages.go).
 	compiled map[string]map[string]compiled
-	tags     map[string]language.Tag
-	matcher  language.Matcher
+	// plural names the messages that have plural forms: only those choose
+	// a form by their Count. A message with one form uses it for every
+	// count (go-i18n would ask an English count of 1 for a "one" form the
+	// message does not have, and show the message's id instead).
+	plural  map[string]map[string]bool
+	tags    map[string]language.Tag
+	matcher language.Matcher
 
 	// matched remembers the language chosen for each Accept-Language
 	// header: browsers send a handful of distinct values, and parsing one
@@ -45,7 +50,7 @@ func NewCatalog() (*Catalog, error) {
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{
 		localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{},
-		compiled: map[string]map[string]compiled{}, tags: map[string]language.Tag{},
+		compiled: map[string]map[string]compiled{}, plural: map[string]map[string]bool{}, tags: map[string]language.Tag{},
 	}
 	ids := map[string][]string{}
 	var tags []language.Tag
@@ -61,8 +66,10 @@ func NewCatalog() (*Catalog, error) {
 		}
 		c.plain[lang] = map[string]string{}
 		c.compiled[lang] = map[string]compiled{}
+		c.plural[lang] = map[string]bool{}
 		for _, m := range file.Messages {
 			ids[lang] = append(ids[lang], m.ID)
+			c.plural[lang][m.ID] = m.One != "" || m.Few != "" || m.Many != "" || m.Two != "" || m.Zero != ""
 			if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" && !strings.Contains(m.Other, "{{") {
 				c.plain[lang][m.ID] = m.Other
 			} else if cm, ok := compileMessage(m); ok {
@@ -175,7 +182,7 @@ func (t Translator) localize(id string, args []any) string {
 		for i := 0; i+1 < len(args); i += 2 {
 			key := fmt.Sprint(args[i])
 			data[key] = args[i+1]
-			if key == "Count" {
+			if key == "Count" && t.c.plural[t.lang][id] {
 				cfg.PluralCount = args[i+1]
 			}
 		}

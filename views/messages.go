@@ -34,6 +34,29 @@ type compiled struct {
 	forms [plural.Many + 1]*filled
 }
 
+// hasPlurals reports whether the message has forms besides "other".
+func (c compiled) hasPlurals() bool {
+	for form, f := range c.forms {
+		if f != nil && plural.Form(form) != plural.Other {
+			return true
+		}
+	}
+	return false
+}
+
+// names lists the placeholders of every form.
+func (c compiled) names() map[string]bool {
+	names := map[string]bool{}
+	for _, f := range c.forms {
+		if f != nil {
+			for _, n := range f.names {
+				names[n] = true
+			}
+		}
+	}
+	return names
+}
+
 // compileMessage cuts a message at its placeholders, or reports that it
 // needs go-i18n.
 func compileMessage(m *i18n.Message) (compiled, bool) {
@@ -95,9 +118,9 @@ func (c compiled) fill(tag language.Tag, args []any) (string, bool) {
 		default:
 			return "", false
 		}
-		// go-i18n picks a form by any Count, even for a message with
-		// only "other"; so does this, falling back where it lacks one.
-		if key == "Count" {
+		// Only a message with plural forms picks one by its Count (see
+		// Catalog.plural).
+		if key == "Count" && c.hasPlurals() {
 			n, err := strconv.Atoi(value)
 			if err != nil || n < 0 {
 				return "", false

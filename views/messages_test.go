@@ -1,9 +1,12 @@
 package views
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/feature/plural"
 )
 
 // Filling a message without go-i18n must give exactly what go-i18n gives,
@@ -66,5 +69,34 @@ func TestCompileMessageLeavesTemplatesToGoI18n(t *testing.T) {
 	}
 	if _, ok := compileMessage(&i18n.Message{ID: "x", One: "{{ .Count }} thing", Other: "{{.Count}} things"}); !ok {
 		t.Error("plain placeholders did not compile")
+	}
+}
+
+// A message with a count reads as a sentence for every count, in every
+// language: never as its id, which is what go-i18n gives for an English
+// count of 1 when the message has no "one" form.
+func TestCountedMessagesNeverShowTheirID(t *testing.T) {
+	c, err := NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, lang := range Languages {
+		tr := c.In(lang)
+		for id, m := range c.compiled[lang] {
+			if !m.names()["Count"] {
+				continue
+			}
+			for _, count := range []int{0, 1, 2, 21} {
+				got := tr.T(id, "Count", count, "Min", 3, "Max", 200, "Name", "mio", "Detail", "x", "Date", "today")
+				if got == id || m.forms[plural.Other] != nil && !m.hasPlurals() && !strings.Contains(got, strconv.Itoa(count)) {
+					t.Errorf("%s %s with a count of %d reads %q", lang, id, count, got)
+				}
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no message checked")
 	}
 }
