@@ -79,14 +79,20 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	}
 	// WAL lets readers run beside the writer; busy_timeout makes a second
 	// writer wait instead of failing; immediate transactions take the write
-	// lock up front, so two writers never deadlock upgrading a read lock.
+	// lock up front, so two writers never deadlock upgrading a read lock. A
+	// deferred transaction that read first and then writes after another
+	// connection committed gets SQLITE_BUSY at once, busy_timeout or not.
+	//
+	// No _time_format: the driver stops reading the DSN at it, so with it
+	// _txlock was never applied and every transaction was deferred. Its
+	// default write format is the one "sqlite" names, so times are
+	// written as before.
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
 	db, err := gorm.Open(sqliteDialector{&sqlite.Dialector{DSN: "file:" + path + "?" + q.Encode()}}, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database: open sqlite %s: %w", path, MarkUnavailable(err))
