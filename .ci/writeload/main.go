@@ -216,6 +216,9 @@ type account struct {
 	name, csrf, cookies string
 }
 
+// errUnavailable is a 503: the server asks to be tried again.
+var errUnavailable = errors.New("service unavailable")
+
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
 // signInAll signs the accounts in through the development sign-in, a few
@@ -230,7 +233,12 @@ func signInAll(client *http.Client, base string, n int) ([]account, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			a, err := signIn(client, base, fmt.Sprintf("load%03d", i))
+			name := fmt.Sprintf("load%03d", i)
+			a, err := signIn(client, base, name)
+			for try := 1; errors.Is(err, errUnavailable) && try < 5; try++ {
+				time.Sleep(time.Duration(try) * 100 * time.Millisecond)
+				a, err = signIn(client, base, name)
+			}
 			if err != nil {
 				errs <- err
 				return
@@ -283,6 +291,9 @@ func signIn(client *http.Client, base, name string) (account, error) {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	keep(resp)
+	if resp.StatusCode == http.StatusServiceUnavailable {
+		return account{}, fmt.Errorf("sign in %s: %w", name, errUnavailable)
+	}
 	if resp.StatusCode != http.StatusSeeOther || jar["hiroba_session"] == "" {
 		return account{}, fmt.Errorf("sign in %s: status %d without a session (HIROBA_LIMIT_SIGNIN high enough?)", name, resp.StatusCode)
 	}
