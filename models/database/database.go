@@ -62,14 +62,26 @@ func Open(rawURL string) (*gorm.DB, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetMaxOpenConns(postgresPool)
+		sqlDB.SetMaxIdleConns(postgresPool)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return db, migrations.Postgres, nil
 	default:
 		return nil, "", fmt.Errorf("database: unsupported database URL (want empty, sqlite:PATH or postgres://…)")
 	}
 }
+
+// PostgreSQL connections per process, and how many of them write
+// transactions may hold at once (models.Store). A commit waits for the WAL
+// to reach the disk; the server flushes the commits waiting together at
+// once, so more writers at a time means more posts per flush, up to a
+// point. The rest of the pool is kept for reads, which never wait behind
+// the writers. Several instances share the server's max_connections (100
+// by default).
+const (
+	postgresPool       = 32
+	PostgresWriteSlots = 24
+)
 
 func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	if path != ":memory:" {
