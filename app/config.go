@@ -45,8 +45,10 @@ type Config struct {
 	SMTPURL  string // HIROBA_SMTP_URL: notification email is off without it
 	MailFrom string // HIROBA_MAIL_FROM
 
-	RedisURL string          // HIROBA_REDIS_URL: shared rate-limit counters and page invalidations
-	Limits   handlers.Limits // request budgets; unset rules take their defaults
+	RedisURL string // HIROBA_REDIS_URL: shared rate-limit counters and page invalidations
+	// Limits are the request budgets (HIROBA_LIMIT_POST=10/1m, …; see
+	// limitsFromEnv); unset rules take their defaults.
+	Limits handlers.Limits
 	// AccountIDPatterns are regular expressions for this product's order
 	// and account numbers, which the personal-data guard also looks for
 	// (HIROBA_ACCOUNT_ID_PATTERNS, separated by spaces).
@@ -99,6 +101,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return Config{}, fmt.Errorf("app: HIROBA_PAGE_CACHE_TTL: want a duration such as 60s or 0")
 	}
 	c.PageCacheTTL = ttl
+	if c.Limits, err = limitsFromEnv(env); err != nil {
+		return Config{}, err
+	}
 	if c.TrustedProxies, err = forwarded.Parse(env("HIROBA_TRUSTED_PROXIES", "")); err != nil {
 		return Config{}, fmt.Errorf("app: HIROBA_TRUSTED_PROXIES: %w", err)
 	}

@@ -130,3 +130,35 @@ func TestPageCacheTTL(t *testing.T) {
 		}
 	}
 }
+
+func TestLimitsFromEnvironment(t *testing.T) {
+	env := map[string]string{"HIROBA_LIMIT_POST": "100/1m", "HIROBA_LIMIT_POST_IP": " 1000/10s ", "HIROBA_LIMIT_SIGNIN": "5/1h"}
+	c, err := LoadConfig(func(k string) string { return env[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits.Post.Limit != 100 || c.Limits.Post.Window != time.Minute {
+		t.Errorf("post: %+v, want 100/1m", c.Limits.Post)
+	}
+	if c.Limits.PostIP.Limit != 1000 || c.Limits.PostIP.Window != 10*time.Second {
+		t.Errorf("post_ip: %+v, want 1000/10s", c.Limits.PostIP)
+	}
+	if c.Limits.SignIn.Limit != 5 || c.Limits.SignIn.Window != time.Hour {
+		t.Errorf("signin: %+v, want 5/1h", c.Limits.SignIn)
+	}
+	if c.Limits.Vote.Limit != 0 {
+		t.Errorf("vote: %+v, want it left to the default", c.Limits.Vote)
+	}
+	// A value that cannot be read stops start-up and names the variable.
+	for _, bad := range []string{"10", "10 per minute", "0/1m", "10/0s", "10/48h"} {
+		_, err := LoadConfig(func(k string) string {
+			if k == "HIROBA_LIMIT_VOTE" {
+				return bad
+			}
+			return ""
+		}, nil)
+		if err == nil || !strings.Contains(err.Error(), "HIROBA_LIMIT_VOTE") || !strings.Contains(err.Error(), "10/1m") {
+			t.Errorf("HIROBA_LIMIT_VOTE=%q: %v, want an error naming the variable and the form", bad, err)
+		}
+	}
+}

@@ -54,6 +54,7 @@ type Handler struct {
 	cfg     Config
 	log     *slog.Logger
 	pages   *pagecache.Cache // nil: no page cache
+	limits  *limitsCache
 	zones   zones
 }
 
@@ -63,7 +64,9 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
-	return &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages}
+	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages}
+	h.limits = newLimitsCache(store, cfg.Limits, log)
+	return h
 }
 
 // Register mounts the middleware that needs the handlers' state, and every route.
@@ -74,7 +77,6 @@ func (h *Handler) Register(app *fiber.App) {
 
 	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF, h.cacheAnonymous)
 
-	l := h.cfg.Limits
 	app.Get("/", h.showHome)
 	app.Get("/c/:slug", h.showCategory)
 	app.Get("/t/:id<int>", h.redirectThread)
@@ -82,31 +84,31 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/t/:id<int>/replies", append(h.composerLimits(h.replyOverLimit), h.createReply)...)
 	app.Get("/new", h.newThread)
 	app.Post("/new", append(h.composerLimits(h.questionOverLimit), h.createThread)...)
-	app.Post("/preview", h.limitIf(l.Preview, false, nil, h.previewOverLimit), h.preview)
-	app.Post("/privacy/check", h.limit(l.Check, false), h.privacyKinds)
+	app.Post("/preview", h.limitIf(previewRule, false, nil, h.previewOverLimit), h.preview)
+	app.Post("/privacy/check", h.limit(checkRule, false), h.privacyKinds)
 	app.Post("/t/:id<int>/solution", h.markSolution)
 	app.Post("/t/:id<int>/solution/clear", h.clearSolution)
-	app.Post("/p/:id<int>/helpful", h.limit(l.Vote, false), h.toggleHelpful)
+	app.Post("/p/:id<int>/helpful", h.limit(voteRule, false), h.toggleHelpful)
 	app.Get("/p/:id<int>/edit", h.editPost)
 	app.Post("/p/:id<int>/edit", append(h.composerLimits(h.editOverLimit), h.updatePost)...)
 	app.Post("/p/:id<int>/delete", h.deletePost)
 	app.Get("/p/:id<int>/history", h.showHistory)
 	app.Post("/p/:id<int>/history/:rev<int>/:action", h.setRevisionHidden)
 	app.Get("/p/:id<int>/flag", h.showFlag)
-	app.Post("/p/:id<int>/flag", h.limit(l.Flag, false), h.flagPost)
+	app.Post("/p/:id<int>/flag", h.limit(flagRule, false), h.flagPost)
 	app.Get("/u/:username", h.showUser)
 	app.Get("/lang/:lang", h.setLanguage)
 	app.Get("/theme/:theme", h.setTheme)
-	app.Get("/search", h.limit(l.Search, true), h.showSearch)
-	app.Get("/similar", h.limit(l.Search, true), h.similarThreads)
+	app.Get("/search", h.limit(searchRule, true), h.showSearch)
+	app.Get("/similar", h.limit(searchRule, true), h.similarThreads)
 	app.Get("/opensearch.xml", h.openSearch)
 
 	app.Get("/login", h.showLogin)
 	app.Post("/logout", h.signOut)
 	app.Get("/auth/dev", h.showLogin)
-	app.Post("/auth/dev", h.limit(l.SignIn, true), h.devSignIn)
+	app.Post("/auth/dev", h.limit(signInRule, true), h.devSignIn)
 	app.Get("/auth/:provider", h.beginAuth)
-	app.Get("/auth/:provider/callback", h.limit(l.SignIn, true), h.finishAuth)
+	app.Get("/auth/:provider/callback", h.limit(signInRule, true), h.finishAuth)
 
 	h.registerModeration(app)
 	h.registerNotifications(app)

@@ -9,6 +9,7 @@ import (
 
 	"hiroba/handlers/forwarded"
 	"hiroba/handlers/ratelimit"
+	"hiroba/models"
 	"hiroba/views"
 )
 
@@ -40,37 +41,89 @@ var DefaultLimits = Limits{
 	Preview: ratelimit.Rule{Name: "preview", Limit: 30, Window: time.Minute},
 }
 
+// limitFields pairs each budget's name (models.BudgetNames) with its rule.
+var limitFields = []struct {
+	name string
+	rule func(*Limits) *ratelimit.Rule
+}{
+	{"post", func(l *Limits) *ratelimit.Rule { return &l.Post }},
+	{"post_ip", func(l *Limits) *ratelimit.Rule { return &l.PostIP }},
+	{"flag", func(l *Limits) *ratelimit.Rule { return &l.Flag }},
+	{"vote", func(l *Limits) *ratelimit.Rule { return &l.Vote }},
+	{"search", func(l *Limits) *ratelimit.Rule { return &l.Search }},
+	{"signin", func(l *Limits) *ratelimit.Rule { return &l.SignIn }},
+	{"check", func(l *Limits) *ratelimit.Rule { return &l.Check }},
+	{"preview", func(l *Limits) *ratelimit.Rule { return &l.Preview }},
+}
+
+// Set gives the rule of a budget name (models.BudgetNames) its limit and
+// window, keeping its counters' name; it reports whether the name is known.
+func (l *Limits) Set(name string, b models.Budget) bool {
+	for _, f := range limitFields {
+		if f.name == name {
+			r := f.rule(l)
+			r.Limit, r.Window = b.Limit, b.Window
+			return true
+		}
+	}
+	return false
+}
+
+// Budget returns the limit and window of a budget name's rule.
+func (l Limits) Budget(name string) models.Budget {
+	for _, f := range limitFields {
+		if f.name == name {
+			r := f.rule(&l)
+			return models.Budget{Limit: r.Limit, Window: r.Window}
+		}
+	}
+	return models.Budget{}
+}
+
+// over replaces the rules an admin set on the rules page. Each budget
+// counts under a name of its own: a budget changed, or cleared back to the
+// server's, starts counting afresh, so loosening one lets waiting people
+// through at once rather than after the tighter budget's wait.
+func (l Limits) over(b models.Budgets) Limits {
+	for _, f := range limitFields {
+		if v := *b.Field(f.name); v != (models.Budget{}) {
+			l.Set(f.name, v)
+			r := f.rule(&l)
+			r.Name += "@" + v.String()
+		}
+	}
+	return l
+}
+
 // withDefaults fills what is left unset in every rule with its default.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	for _, pair := range []struct{ rule, def *ratelimit.Rule }{
-		{&l.Post, &d.Post}, {&l.PostIP, &d.PostIP}, {&l.Flag, &d.Flag},
-		{&l.Vote, &d.Vote}, {&l.Search, &d.Search}, {&l.SignIn, &d.SignIn},
-		{&l.Check, &d.Check}, {&l.Preview, &d.Preview},
-	} {
+	for _, f := range limitFields {
+		rule, def := f.rule(&l), f.rule(&d)
 		// Each field on its own, so that a rule set in part (a higher
 		// limit, say) keeps the default's name and window.
-		if pair.rule.Name == "" {
-			pair.rule.Name = pair.def.Name
+		if rule.Name == "" {
+			rule.Name = def.Name
 		}
-		if pair.rule.Limit == 0 {
-			pair.rule.Limit = pair.def.Limit
+		if rule.Limit == 0 {
+			rule.Limit = def.Limit
 		}
-		if pair.rule.Window == 0 {
-			pair.rule.Window = pair.def.Window
+		if rule.Window == 0 {
+			rule.Window = def.Window
 		}
 	}
 	return l
 }
 
 // limit counts requests under a rule, keyed by user or by address.
-func (h *Handler) limit(rule ratelimit.Rule, byAddress bool) fiber.Handler {
+func (h *Handler) limit(rule func(Limits) ratelimit.Rule, byAddress bool) fiber.Handler {
 	return h.limitIf(rule, byAddress, nil, h.tooManyRequests)
 }
 
 // limitIf counts the requests counts accepts (every one, when nil) under a
-// rule, and answers one over the budget with onLimited.
-func (h *Handler) limitIf(rule ratelimit.Rule, byAddress bool, counts func(*fiber.Ctx) bool, onLimited fiber.Handler) fiber.Handler {
+// rule, and answers one over the budget with onLimited. The rule is read
+// for each request, so a budget changed on the rules page applies at once.
+func (h *Handler) limitIf(rule func(Limits) ratelimit.Rule, byAddress bool, counts func(*fiber.Ctx) bool, onLimited fiber.Handler) fiber.Handler {
 	if h.cfg.Limiter == nil {
 		return func(c *fiber.Ctx) error { return c.Next() }
 	}
@@ -83,7 +136,9 @@ func (h *Handler) limitIf(rule ratelimit.Rule, byAddress bool, counts func(*fibe
 		}
 		return "ip" + forwarded.ClientIP(c)
 	}
-	return ratelimit.Middleware(h.cfg.Limiter, rule, key, onLimited, ratelimit.Config{
+	return ratelimit.MiddlewareFunc(h.cfg.Limiter, func(c *fiber.Ctx) ratelimit.Rule {
+		return rule(h.limits.get(c.UserContext()))
+	}, key, onLimited, ratelimit.Config{
 		OnError: func(c *fiber.Ctx, err error) {
 			// Counting failed (Redis away): let people through rather than
 			// lock everyone out, and say so in the log.
@@ -108,14 +163,23 @@ func (h *Handler) tooManyRequests(c *fiber.Ctx) error {
 // preview counts under Preview, anything else under Post and PostIP. Over
 // either, keep shows the form again with the text and the wait.
 func (h *Handler) composerLimits(keep fiber.Handler) []fiber.Handler {
-	l := h.cfg.Limits
 	posting := func(c *fiber.Ctx) bool { return !isPreview(c) }
 	return []fiber.Handler{
-		h.limitIf(l.Post, false, posting, keep),
-		h.limitIf(l.PostIP, true, posting, keep),
-		h.limitIf(l.Preview, false, isPreview, keep),
+		h.limitIf(postRule, false, posting, keep),
+		h.limitIf(postIPRule, true, posting, keep),
+		h.limitIf(previewRule, false, isPreview, keep),
 	}
 }
+
+// The rules each route counts under, picked from the budgets in force.
+func postRule(l Limits) ratelimit.Rule    { return l.Post }
+func postIPRule(l Limits) ratelimit.Rule  { return l.PostIP }
+func flagRule(l Limits) ratelimit.Rule    { return l.Flag }
+func voteRule(l Limits) ratelimit.Rule    { return l.Vote }
+func searchRule(l Limits) ratelimit.Rule  { return l.Search }
+func signInRule(l Limits) ratelimit.Rule  { return l.SignIn }
+func checkRule(l Limits) ratelimit.Rule   { return l.Check }
+func previewRule(l Limits) ratelimit.Rule { return l.Preview }
 
 func isPreview(c *fiber.Ctx) bool { return c.FormValue("action") == "preview" }
 

@@ -332,13 +332,13 @@ func (h *Handler) deleteWord(c *fiber.Ctx) error {
 	return c.Redirect("/admin/words", fiber.StatusSeeOther)
 }
 
-// showRules shows the spam defaults for admins to change.
+// showRules shows the spam defaults and the request budgets for admins to change.
 func (h *Handler) showRules(c *fiber.Ctx) error {
 	r, err := h.store.Rules(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return h.renderRules(c, fiber.StatusOK, rulesFields(r), "")
+	return h.renderRules(c, fiber.StatusOK, h.rulesFields(r), "")
 }
 
 func (h *Handler) renderRules(c *fiber.Ctx, status int, fields []views.RuleField, errMsg string) error {
@@ -346,72 +346,105 @@ func (h *Handler) renderRules(c *fiber.Ctx, status int, fields []views.RuleField
 	return h.render(c, status, views.RulesPage, views.RulesData{Base: b, Fields: fields, Error: errMsg})
 }
 
-// saveRules stores new spam defaults; a refused form comes back as typed.
+// saveRules stores new spam defaults and budgets; a refused form comes back
+// as typed, with the reason beside each field it could not use.
 func (h *Handler) saveRules(c *fiber.Ctx) error {
 	user, _ := requireUser(c)
-	r, fields, ok := readRules(c)
+	t := h.catalog.In(language(c))
+	r, fields, ok := h.readRules(c, t)
 	if !ok {
-		return h.renderRules(c, fiber.StatusUnprocessableEntity, fields, h.catalog.In(language(c)).T("rules.invalid"))
+		return h.renderRules(c, fiber.StatusUnprocessableEntity, fields, t.T("rules.invalid"))
 	}
 	if err := h.store.SaveRules(c.UserContext(), user, r); err != nil {
 		return err
 	}
+	// This instance applies new budgets from the next request; the others
+	// within limitsTTL.
+	h.limits.forget()
 	h.flash(c, "flash.rules_saved")
 	return c.Redirect("/admin/rules", fiber.StatusSeeOther)
 }
 
-// ruleSetting is one field of the rules form: a count or a duration.
+// ruleSetting is one field of the rules form: a count, a duration, or a
+// request budget (named as in models.BudgetNames).
 type ruleSetting struct {
 	name     string
 	count    func(*models.Rules) *int
 	duration func(*models.Rules) *models.Duration
+	budget   string
 	min      int // the least a count may be
 }
 
 // ruleSettings lists the form's fields once, for showing and for reading.
-var ruleSettings = []ruleSetting{
-	{name: "new_account_age", duration: func(r *models.Rules) *models.Duration { return &r.NewAccountAge }},
-	{name: "new_account_min_posts", count: func(r *models.Rules) *int { return &r.NewAccountMinPosts }},
-	{name: "new_max_links", count: func(r *models.Rules) *int { return &r.NewMaxLinks }},
-	{name: "new_max_images", count: func(r *models.Rules) *int { return &r.NewMaxImages }},
-	{name: "new_max_threads_per_day", count: func(r *models.Rules) *int { return &r.NewMaxThreadsPerDay }},
-	{name: "new_max_replies_per_day", count: func(r *models.Rules) *int { return &r.NewMaxRepliesPerDay }},
-	{name: "new_cooldown", duration: func(r *models.Rules) *models.Duration { return &r.NewCooldown }},
-	{name: "cooldown", duration: func(r *models.Rules) *models.Duration { return &r.Cooldown }},
-	{name: "duplicate_window", duration: func(r *models.Rules) *models.Duration { return &r.DuplicateWindow }},
-	{name: "flag_threshold", count: func(r *models.Rules) *int { return &r.FlagThreshold }, min: 1},
-}
+var ruleSettings = func() []ruleSetting {
+	settings := []ruleSetting{
+		{name: "new_account_age", duration: func(r *models.Rules) *models.Duration { return &r.NewAccountAge }},
+		{name: "new_account_min_posts", count: func(r *models.Rules) *int { return &r.NewAccountMinPosts }},
+		{name: "new_max_links", count: func(r *models.Rules) *int { return &r.NewMaxLinks }},
+		{name: "new_max_images", count: func(r *models.Rules) *int { return &r.NewMaxImages }},
+		{name: "new_max_threads_per_day", count: func(r *models.Rules) *int { return &r.NewMaxThreadsPerDay }},
+		{name: "new_max_replies_per_day", count: func(r *models.Rules) *int { return &r.NewMaxRepliesPerDay }},
+		{name: "new_cooldown", duration: func(r *models.Rules) *models.Duration { return &r.NewCooldown }},
+		{name: "cooldown", duration: func(r *models.Rules) *models.Duration { return &r.Cooldown }},
+		{name: "duplicate_window", duration: func(r *models.Rules) *models.Duration { return &r.DuplicateWindow }},
+		{name: "flag_threshold", count: func(r *models.Rules) *int { return &r.FlagThreshold }, min: 1},
+	}
+	for _, b := range models.BudgetNames {
+		settings = append(settings, ruleSetting{name: "limit_" + b, budget: b})
+	}
+	return settings
+}()
 
-func rulesFields(r models.Rules) []views.RuleField {
+// rulesFields fills the form from stored rules. A budget left to the
+// server shows empty, with the server's budget as its placeholder.
+func (h *Handler) rulesFields(r models.Rules) []views.RuleField {
 	fields := make([]views.RuleField, len(ruleSettings))
 	for i, s := range ruleSettings {
 		fields[i].Name = s.name
-		if s.count != nil {
+		switch {
+		case s.count != nil:
 			fields[i].Value = strconv.Itoa(*s.count(&r))
-		} else {
+		case s.duration != nil:
 			fields[i].Value = s.duration(&r).String()
+		default:
+			if b := *r.Budgets.Field(s.budget); b != (models.Budget{}) {
+				fields[i].Value = b.String()
+			}
+			fields[i].Budget, fields[i].Placeholder = true, h.limits.base.Budget(s.budget).String()
 		}
 	}
 	return fields
 }
 
-// readRules parses the form, marking each field it cannot use.
-func readRules(c *fiber.Ctx) (models.Rules, []views.RuleField, bool) {
+// readRules parses the form, giving each field it cannot use its reason.
+func (h *Handler) readRules(c *fiber.Ctx, t views.Translator) (models.Rules, []views.RuleField, bool) {
 	var r models.Rules
-	fields := make([]views.RuleField, len(ruleSettings))
+	fields := h.rulesFields(r) // names and placeholders
 	ok := true
 	for i, s := range ruleSettings {
 		v := strings.TrimSpace(utils.CopyString(c.FormValue(s.name)))
-		fields[i] = views.RuleField{Name: s.name, Value: v}
-		if s.count != nil {
+		fields[i].Value = v
+		switch {
+		case s.count != nil:
 			n, err := strconv.Atoi(v)
-			fields[i].Invalid = err != nil || n < s.min
+			if err != nil || n < s.min {
+				fields[i].Error = t.T("rules.bad_count", "Min", s.min)
+			}
 			*s.count(&r) = n
-		} else {
+		case s.duration != nil:
 			d, err := time.ParseDuration(v)
-			fields[i].Invalid = err != nil || d < 0
+			if err != nil || d < 0 {
+				fields[i].Error = t.T("rules.bad_duration")
+			}
 			*s.duration(&r) = models.Duration(d)
+		case v != "": // empty: the server's budget
+			b, err := models.ParseBudget(v)
+			if err != nil {
+				fields[i].Error = t.T("rules.bad_budget")
+			}
+			*r.Budgets.Field(s.budget) = b
 		}
+		fields[i].Invalid = fields[i].Error != ""
 		ok = ok && !fields[i].Invalid
 	}
 	return r, fields, ok

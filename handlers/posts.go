@@ -45,9 +45,6 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.ForgetKeptReply(c.UserContext(), user.ID, int64(id)); err != nil {
-		return err
-	}
 	if post.Status == models.StatusHeld {
 		h.flash(c, "flash.held")
 	}

@@ -63,9 +63,10 @@ func (s *Store) KeptReplyOf(ctx context.Context, userID, threadID int64) (KeptRe
 	return r, true, nil
 }
 
-// ForgetKeptReply drops a kept reply once its author sent it again.
-func (s *Store) ForgetKeptReply(ctx context.Context, userID, threadID int64) error {
-	err := s.db.WithContext(ctx).Where("user_id = ? AND thread_id = ?", userID, threadID).Delete(&KeptReply{}).Error
+// forgetKeptReply drops a kept reply once its author sent it again, in the
+// transaction that stores the reply.
+func (s *Store) forgetKeptReply(userID, threadID int64) error {
+	err := s.db.Where("user_id = ? AND thread_id = ?", userID, threadID).Delete(&KeptReply{}).Error
 	if err != nil {
 		return fmt.Errorf("models: forget kept reply: %w", err)
 	}

@@ -19,7 +19,8 @@ type NewReply struct {
 // CreateReply appends a post to a thread. The post's position comes from the
 // thread's counter, bumped in the same statement, so two replies at once can
 // never take the same place. The post comes back with its thread, so the
-// page it lands on needs no other read.
+// page it lands on needs no other read. A reply the author had kept waiting
+// on the thread (KeepReply) is forgotten with it.
 func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 	html, err := s.md.Render(ctx, in.Body)
 	if err != nil {
@@ -70,6 +71,12 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 		post.Thread = th
 		tx.touchThread(th)
 		tx.touch(UserKey(in.UserID))
+		// A reply the author had kept waiting here has now gone out: drop
+		// it in this transaction rather than in a write of its own, which
+		// on SQLite would wait for the write lock a second time.
+		if err := tx.forgetKeptReply(in.UserID, in.ThreadID); err != nil {
+			return err
+		}
 		return tx.notifyPost(post)
 	})
 	if err != nil {

@@ -26,6 +26,8 @@ type Rules struct {
 	Cooldown            Duration `json:"cooldown"`     // between two posts of anyone else
 	DuplicateWindow     Duration `json:"duplicate_window"`
 	FlagThreshold       int      `json:"flag_threshold"` // distinct flaggers that hide a post
+	// Budgets replace the environment's request budgets; see Budget.
+	Budgets Budgets `json:"budgets,omitzero"`
 }
 
 // DefaultRules are what a new forum starts with.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -29,10 +28,13 @@ type Store struct {
 	dialect string
 	search  search.Engine
 	md      *markdown.Renderer
-	// writes serializes this process's write transactions on SQLite, which
+	// writes bounds this process's write transactions at once. SQLite
 	// allows one writer at a time anyway: waiting here is cheaper and surer
-	// than SQLite's busy handler. Nil inside a transaction and on PostgreSQL.
-	writes *sync.Mutex
+	// than SQLite's busy handler. PostgreSQL takes several, but not the
+	// whole pool: transactions waiting on their commit must leave
+	// connections for the reads, or every page waits behind the posting.
+	// Nil inside a transaction.
+	writes chan struct{}
 	// onChange hears what each committed write changed (changes.go);
 	// changes gathers it inside a transaction, and is nil outside one.
 	onChange func([]Key)
@@ -47,8 +49,9 @@ func NewStore(db *gorm.DB, dialect string) *Store {
 	switch dialect {
 	case migrations.Postgres:
 		s.search = search.Postgres
+		s.writes = make(chan struct{}, database.PostgresWriteSlots)
 	case migrations.SQLite:
-		s.writes = &sync.Mutex{}
+		s.writes = make(chan struct{}, 1)
 	}
 	return s
 }
@@ -62,8 +65,14 @@ func (s *Store) Dialect() string { return s.dialect }
 // tells nothing of its own, the outermost tells all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.writes != nil {
-		s.writes.Lock()
-		defer s.writes.Unlock()
+		select {
+		case s.writes <- struct{}{}:
+			defer func() { <-s.writes }()
+		case <-ctx.Done():
+			// Past its deadline while others write: an outage, not an error
+			// in this write.
+			return fmt.Errorf("models: wait to write: %w", database.MarkUnavailable(ctx.Err()))
+		}
 	}
 	cs := s.changes
 	if cs == nil {

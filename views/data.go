@@ -389,4 +389,9 @@ type RuleField struct {
 	Name    string
 	Value   string
 	Invalid bool
+	Error   string // why the value typed cannot be used
+	// Budget marks a request budget; Placeholder is the server's budget,
+	// in force while the field is empty.
+	Budget      bool
+	Placeholder string
 }

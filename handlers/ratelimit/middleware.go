@@ -29,6 +29,14 @@ type decisionKey struct{}
 // error handler. When the limiter fails, the request goes on as if allowed,
 // after OnError: see Limiter.
 func Middleware(l Limiter, rule Rule, key func(*fiber.Ctx) string, onLimited fiber.Handler, config ...Config) fiber.Handler {
+	return MiddlewareFunc(l, func(*fiber.Ctx) Rule { return rule }, key, onLimited, config...)
+}
+
+// MiddlewareFunc is Middleware with the rule read for each request, for
+// budgets that change while the server runs. Keep the rule's name fixed:
+// the name holds the counters, so a changed limit or window applies to the
+// requests already counted.
+func MiddlewareFunc(l Limiter, rule func(*fiber.Ctx) Rule, key func(*fiber.Ctx) string, onLimited fiber.Handler, config ...Config) fiber.Handler {
 	var cfg Config
 	if len(config) > 0 {
 		cfg = config[0]
@@ -38,7 +46,7 @@ func Middleware(l Limiter, rule Rule, key func(*fiber.Ctx) string, onLimited fib
 		if k == "" {
 			return c.Next()
 		}
-		d, err := l.Allow(c.UserContext(), rule, k)
+		d, err := l.Allow(c.UserContext(), rule(c), k)
 		if err != nil {
 			if cfg.OnError != nil {
 				cfg.OnError(c, err)

@@ -62,14 +62,26 @@ func Open(rawURL string) (*gorm.DB, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetMaxOpenConns(postgresPool)
+		sqlDB.SetMaxIdleConns(postgresPool)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return db, migrations.Postgres, nil
 	default:
 		return nil, "", fmt.Errorf("database: unsupported database URL (want empty, sqlite:PATH or postgres://…)")
 	}
 }
+
+// PostgreSQL connections per process, and how many of them write
+// transactions may hold at once (models.Store). A commit waits for the WAL
+// to reach the disk; the server flushes the commits waiting together at
+// once, so more writers at a time means more posts per flush, up to a
+// point. The rest of the pool is kept for reads, which never wait behind
+// the writers. Several instances share the server's max_connections (100
+// by default).
+const (
+	postgresPool       = 32
+	PostgresWriteSlots = 24
+)
 
 func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	if path != ":memory:" {
@@ -79,14 +91,20 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	}
 	// WAL lets readers run beside the writer; busy_timeout makes a second
 	// writer wait instead of failing; immediate transactions take the write
-	// lock up front, so two writers never deadlock upgrading a read lock.
+	// lock up front, so two writers never deadlock upgrading a read lock. A
+	// deferred transaction that read first and then writes after another
+	// connection committed gets SQLITE_BUSY at once, busy_timeout or not.
+	//
+	// No _time_format: the driver stops reading the DSN at it, so with it
+	// _txlock was never applied and every transaction was deferred. Its
+	// default write format is the one "sqlite" names, so times are
+	// written as before.
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
 	db, err := gorm.Open(sqliteDialector{&sqlite.Dialector{DSN: "file:" + path + "?" + q.Encode()}}, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("database: open sqlite %s: %w", path, MarkUnavailable(err))
