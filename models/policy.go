@@ -36,21 +36,12 @@ func (e *RefusedError) Error() string { return "post refused: " + e.Reason }
 // isNewAccount applies the newest trust level: young accounts, and those
 // with few published posts, get the stricter limits.
 func (s *Store) isNewAccount(u User, r Rules, now time.Time) (bool, error) {
-	if u.CanModerate() {
-		return false, nil
+	if newAccount(u, r, now, 0) != newAccount(u, r, now, int64(r.NewAccountMinPosts)) {
+		// Only the count can decide: count up to the number that matters.
+		published, err := s.publishedUpTo(u.ID, r.NewAccountMinPosts)
+		return newAccount(u, r, now, published), err
 	}
-	if now.Sub(u.CreatedAt) < time.Duration(r.NewAccountAge) {
-		return true, nil
-	}
-	if r.NewAccountMinPosts <= 0 {
-		return false, nil
-	}
-	// Counting stops at the number that matters: a count(*) with a LIMIT
-	// would still visit every post of a prolific author.
-	var published int64
-	err := s.db.Raw(`SELECT count(*) FROM (SELECT 1 FROM posts WHERE user_id = ? AND status = ? AND deleted_at IS NULL LIMIT ?) AS enough`,
-		u.ID, StatusPublished, r.NewAccountMinPosts).Scan(&published).Error
-	return newAccount(u, r, now, published), err
+	return newAccount(u, r, now, 0), nil
 }
 
 // newAccount is isNewAccount's decision, given how many published posts
@@ -60,6 +51,15 @@ func newAccount(u User, r Rules, now time.Time, published int64) bool {
 		return false
 	}
 	return now.Sub(u.CreatedAt) < time.Duration(r.NewAccountAge) || published < int64(r.NewAccountMinPosts)
+}
+
+// publishedUpTo counts a user's published posts, stopping at enough: a
+// count(*) with a LIMIT would still visit every post of a prolific author.
+func (s *Store) publishedUpTo(userID int64, enough int) (int64, error) {
+	var n int64
+	err := s.db.Raw(`SELECT count(*) FROM (SELECT 1 FROM posts WHERE user_id = ? AND status = ? AND deleted_at IS NULL LIMIT ?) AS enough`,
+		userID, StatusPublished, enough).Scan(&n).Error
+	return n, err
 }
 
 // publishedPosts selects a user's published posts, which earn trust.
