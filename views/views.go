@@ -5,10 +5,12 @@ package views
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"io"
+	"os"
 	"sync"
 
 	"hiroba/public"
@@ -50,6 +52,9 @@ var pages = []Page{Home, Thread, Compose, Profile, Login, Error, Search, Edit, H
 type Renderer struct {
 	pages map[Page]*template.Template
 	bufs  sync.Pool
+	// ctx carries what every compiled page may ask for (the assets).
+	ctx     context.Context
+	compare bool
 }
 
 // New parses the layout, the partials and every page.
@@ -74,7 +79,8 @@ func New(assets *public.Assets) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("views: parse layout: %w", err)
 	}
-	r := &Renderer{pages: map[Page]*template.Template{}}
+	r := &Renderer{pages: map[Page]*template.Template{}, ctx: context.WithValue(context.Background(), assetsKey{}, assets)}
+	r.compare = os.Getenv("HIROBA_VIEWS_COMPARE") != ""
 	r.bufs.New = func() any { return new(bytes.Buffer) }
 	for _, p := range pages {
 		clone, err := base.Clone()
@@ -100,6 +106,30 @@ func New(assets *public.Assets) (*Renderer, error) {
 // Render writes a whole page. It renders into a buffer first, so a template
 // error never leaves half a page on the wire.
 func (r *Renderer) Render(w io.Writer, page Page, data any) error {
+	buf := r.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer r.bufs.Put(buf)
+	if c, ok := compiledPages[page]; ok {
+		comp, err := c(data)
+		if err != nil {
+			return err
+		}
+		if err := comp.Render(r.ctx, buf); err != nil {
+			return fmt.Errorf("views: render %s: %w", page, err)
+		}
+		if r.compare {
+			if err := r.compareWithTemplate(page, data, buf.Bytes()); err != nil {
+				return err
+			}
+		}
+	} else if err := r.execute(buf, page, data); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func (r *Renderer) execute(buf *bytes.Buffer, page Page, data any) error {
 	t, ok := r.pages[page]
 	if !ok {
 		return fmt.Errorf("views: no page %q", page)
@@ -108,12 +138,8 @@ func (r *Renderer) Render(w io.Writer, page Page, data any) error {
 	if !ok {
 		name = "layout"
 	}
-	buf := r.bufs.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer r.bufs.Put(buf)
 	if err := t.ExecuteTemplate(buf, name, data); err != nil {
 		return fmt.Errorf("views: render %s: %w", page, err)
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return nil
 }
