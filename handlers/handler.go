@@ -54,8 +54,10 @@ type Handler struct {
 	cfg     Config
 	log     *slog.Logger
 	pages   *pagecache.Cache // nil: no page cache
-	limits  *limitsCache
-	zones   zones
+	limits  *stored[Limits]
+	// siteStored is what admins set on /admin/settings; see site.
+	siteStored *stored[models.SiteSettings]
+	zones      zones
 }
 
 // New builds the handlers over their dependencies.
@@ -66,6 +68,13 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 	cfg.Limits = cfg.Limits.withDefaults()
 	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages}
 	h.limits = newLimitsCache(store, cfg.Limits, log)
+	h.siteStored = newStored("site settings", models.SiteSettings{}, store.SiteSettings, log)
+	if h.pages != nil {
+		// A save drops every cached page everywhere (models.KeyAll); the
+		// instances that hear of it read the settings again before
+		// rendering a page to keep, so none keeps the old name or links.
+		h.siteStored.epoch = h.pages.Everything
+	}
 	return h
 }
 
@@ -144,16 +153,15 @@ func (h *Handler) baseWithoutBell(c *fiber.Ctx, title string) views.Base {
 	b := views.Base{
 		Translator: h.catalog.In(language(c)),
 		Title:      title,
-		SiteName:   h.cfg.SiteName,
 		User:       currentUser(c),
 		Path:       c.OriginalURL(),
-		Help:       h.cfg.Help,
 		DevSignIn:  h.cfg.DevSignIn,
 		Now:        time.Now(),
 		Zone:       h.zone(c),
 		Theme:      theme(c),
 		Horizon:    pageHorizon(c),
 	}
+	withSite(&b, h.site(c.UserContext()))
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)
 	}

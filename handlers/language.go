@@ -16,9 +16,11 @@ const (
 )
 
 // loadLanguage picks the page language: the visitor's own choice from the
-// footer switcher, otherwise what the browser asks for.
+// footer switcher, otherwise what the browser asks for, otherwise the
+// site's default.
 func (h *Handler) loadLanguage(c *fiber.Ctx) error {
-	c.Locals(langKey, h.catalog.Match(c.Cookies(langCookie), c.Get(fiber.HeaderAcceptLanguage)))
+	fallback := h.siteStored.get(c.UserContext()).DefaultLanguage
+	c.Locals(langKey, h.catalog.Match(c.Cookies(langCookie), c.Get(fiber.HeaderAcceptLanguage), fallback))
 	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	return c.Next()
 }

@@ -28,6 +28,8 @@ func (h *Handler) registerModeration(app *fiber.App) {
 	app.Get("/admin/words", admin, h.showWords)
 	app.Post("/admin/words", admin, h.addWord)
 	app.Post("/admin/words/:id<int>/delete", admin, h.deleteWord)
+	app.Get("/admin/settings", admin, h.showSiteSettings)
+	app.Post("/admin/settings", admin, h.saveSiteSettings)
 	app.Get("/admin/rules", admin, h.showRules)
 	app.Post("/admin/rules", admin, h.saveRules)
 }
@@ -359,7 +361,7 @@ func (h *Handler) saveRules(c *fiber.Ctx) error {
 		return err
 	}
 	// This instance applies new budgets from the next request; the others
-	// within limitsTTL.
+	// within storedTTL.
 	h.limits.forget()
 	h.flash(c, "flash.rules_saved")
 	return c.Redirect("/admin/rules", fiber.StatusSeeOther)
@@ -410,7 +412,7 @@ func (h *Handler) rulesFields(r models.Rules) []views.RuleField {
 			if b := *r.Budgets.Field(s.budget); b != (models.Budget{}) {
 				fields[i].Value = b.String()
 			}
-			fields[i].Budget, fields[i].Placeholder = true, h.limits.base.Budget(s.budget).String()
+			fields[i].Budget, fields[i].Placeholder = true, h.cfg.Limits.Budget(s.budget).String()
 		}
 	}
 	return fields

@@ -127,7 +127,8 @@ func (h *Handler) similarThreads(c *fiber.Ctx) error {
 func (h *Handler) openSearch(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/opensearchdescription+xml; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
-	dependsOn(c) // the site's name and address only: no write changes it
+	dependsOn(c) // the site's name and address only: only a settings save (models.KeyAll) changes it
+	name := h.site(c.UserContext()).SiteName
 	return c.SendString(fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
   <ShortName>%s</ShortName>
@@ -136,6 +137,6 @@ func (h *Handler) openSearch(c *fiber.Ctx) error {
   <Image height="64" width="64" type="image/svg+xml">%s%s</Image>
   <Url type="text/html" method="get" template="%s/search?q={searchTerms}"/>
 </OpenSearchDescription>
-`, html.EscapeString(h.cfg.SiteName), html.EscapeString(h.catalog.In(language(c)).T("search.opensearch", "Site", h.cfg.SiteName)),
+`, html.EscapeString(name), html.EscapeString(h.catalog.In(language(c)).T("search.opensearch", "Site", name)),
 		html.EscapeString(h.cfg.BaseURL), html.EscapeString(h.assets.URL("icon.svg")), html.EscapeString(h.cfg.BaseURL)))
 }

@@ -28,6 +28,10 @@ type Base struct {
 	Flash     string
 	Now       time.Time
 	Unread    int // unread notifications, on the bell
+	// Tagline and Notice are the admin's wording for the description
+	// and the notice's second sentence; "" keeps the catalog's.
+	Tagline string
+	Notice  string
 
 	// Zone is the reader's time zone, for every time shown; nil is UTC.
 	Zone *time.Location
@@ -41,6 +45,13 @@ type Base struct {
 	// differently, for the page cache; nil: nobody asks.
 	Horizon *Horizon
 }
+
+// TaglineText describes the site, for search engines and link previews.
+func (b Base) TaglineText() string { return or(b.Tagline, b.T("site.tagline")) }
+
+// NoticeText is what the community cannot do for a reader, after the
+// notice's first sentence, which always says this is not official support.
+func (b Base) NoticeText() string { return or(b.Notice, b.T("notice.no_account_access")) }
 
 // OtherLanguages lists the languages the footer offers to switch to.
 func (b Base) OtherLanguages() []string {
@@ -394,4 +405,14 @@ type RuleField struct {
 	// in force while the field is empty.
 	Budget      bool
 	Placeholder string
+}
+
+// SiteSettingsData fills /admin/settings: the stored settings (or the form
+// as sent back), what an empty field means, and the reasons beside the
+// fields that were refused.
+type SiteSettingsData struct {
+	Base
+	Form     models.SiteSettings
+	Defaults models.SiteSettings
+	Errors   map[string]string
 }

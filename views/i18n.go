@@ -105,40 +105,48 @@ func missingIDs(ids map[string][]string) []string {
 }
 
 // Match picks the language for a request: the visitor's choice (cookie)
-// first, then the browser's Accept-Language, then English.
-func (c *Catalog) Match(choice, acceptLanguage string) string {
+// first, then the browser's Accept-Language, then the site's default
+// (fallback; "" is English).
+func (c *Catalog) Match(choice, acceptLanguage, fallback string) string {
 	for _, l := range Languages {
 		if choice == l {
 			return l
 		}
 	}
+	if fallback == "" {
+		fallback = Languages[0]
+	}
 	if acceptLanguage == "" {
-		return Languages[0]
+		return fallback
 	}
 	c.mu.Lock()
 	lang, ok := c.matched[acceptLanguage]
 	c.mu.Unlock()
-	if ok {
-		return lang
+	if !ok {
+		lang = c.matchHeader(acceptLanguage)
+		c.mu.Lock()
+		if len(c.matched) >= 1024 || c.matched == nil {
+			c.matched = map[string]string{} // bounded: a flood of odd headers only costs parsing
+		}
+		c.matched[strings.Clone(acceptLanguage)] = lang
+		c.mu.Unlock()
 	}
-	lang = c.matchHeader(acceptLanguage)
-	c.mu.Lock()
-	if len(c.matched) >= 1024 || c.matched == nil {
-		c.matched = map[string]string{} // bounded: a flood of odd headers only costs parsing
+	if lang == "" {
+		return fallback
 	}
-	c.matched[strings.Clone(acceptLanguage)] = lang
-	c.mu.Unlock()
 	return lang
 }
 
+// matchHeader is the language the header asks for, "" for none the forum
+// speaks.
 func (c *Catalog) matchHeader(acceptLanguage string) string {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
 	if err != nil || len(tags) == 0 {
-		return Languages[0]
+		return ""
 	}
 	_, i, conf := c.matcher.Match(tags...)
 	if conf == language.No {
-		return Languages[0]
+		return ""
 	}
 	return Languages[i]
 }
@@ -154,6 +162,10 @@ func (c *Catalog) In(lang string) Translator { return Translator{lang: lang, c: 
 
 // Lang is the language code, for <html lang>.
 func (t Translator) Lang() string { return t.lang }
+
+// In is a translator for another language, for text shown in a language
+// other than the page's (a language's own name, a default in each).
+func (t Translator) In(lang string) Translator { return t.c.In(lang) }
 
 // T translates a message. args are name/value pairs filling its placeholders;
 // a "Count" pair also picks the plural form.

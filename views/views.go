@@ -39,8 +39,10 @@ const (
 	Audit     Page = "audit"
 	Words     Page = "words"
 	RulesPage Page = "rules"
-	Preview   Page = "preview" // a fragment, without the layout
-	Similar   Page = "similar" // a fragment, without the layout
+	// SiteSettingsPage is /admin/settings.
+	SiteSettingsPage Page = "site_settings"
+	Preview          Page = "preview" // a fragment, without the layout
+	Similar          Page = "similar" // a fragment, without the layout
 )
 
 // fragments are pages rendered without the layout, for scripts to insert.

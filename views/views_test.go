@@ -52,18 +52,24 @@ func TestTranslate(t *testing.T) {
 
 func TestMatchLanguage(t *testing.T) {
 	c, _ := NewCatalog()
-	tests := []struct{ cookie, accept, want string }{
-		{"", "", "en"},
-		{"", "ja-JP,ja;q=0.9,en;q=0.8", "ja"},
-		{"", "en-US,en;q=0.9,ja;q=0.5", "en"},
-		{"en", "ja", "en"},
-		{"ja", "", "ja"},
-		{"xx", "de", "en"},
-		{"", "garbage;;q=", "en"},
+	tests := []struct{ cookie, accept, fallback, want string }{
+		{"", "", "", "en"},
+		{"", "ja-JP,ja;q=0.9,en;q=0.8", "", "ja"},
+		{"", "en-US,en;q=0.9,ja;q=0.5", "", "en"},
+		{"en", "ja", "", "en"},
+		{"ja", "", "", "ja"},
+		{"xx", "de", "", "en"},
+		{"", "garbage;;q=", "", "en"},
+		// The site's default language is for browsers asking for none
+		// the forum speaks, and only for them.
+		{"", "", "ja", "ja"},
+		{"", "de-DE,de;q=0.9", "ja", "ja"},
+		{"", "en-US,en;q=0.9", "ja", "en"},
+		{"en", "de", "ja", "en"},
 	}
 	for _, tt := range tests {
-		if got := c.Match(tt.cookie, tt.accept); got != tt.want {
-			t.Errorf("Match(%q, %q) = %q, want %q", tt.cookie, tt.accept, got, tt.want)
+		if got := c.Match(tt.cookie, tt.accept, tt.fallback); got != tt.want {
+			t.Errorf("Match(%q, %q, %q) = %q, want %q", tt.cookie, tt.accept, tt.fallback, got, tt.want)
 		}
 	}
 }
@@ -115,20 +121,26 @@ func TestEveryPageRenders(t *testing.T) {
 		Preview: PreviewData{Base: base, HTML: "<p>x</p>"},
 		Search: SearchData{Base: base, Searched: true, Results: models.SearchResults{
 			Words: []string{"t"}, Results: []models.SearchResult{{Thread: th, Post: models.Post{ID: 1, Position: 2, User: user}, Snippet: "<mark>t</mark>"}}}},
-		Edit:      EditData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}},
-		History:   HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: history},
-		Flag:      FlagData{Base: base, Post: models.Post{ID: 1, Thread: th}},
-		Review:    ReviewData{Base: base, Items: []models.ReviewItem{{Post: models.Post{ID: 1, Thread: th, User: user, Status: models.StatusHeld}, Reasons: []string{"links:3"}, Flags: []models.Flag{{User: user, Reason: models.FlagSpam}}}}},
-		ModUser:   ModUserData{Base: base, Target: user},
-		Audit:     AuditData{Base: base, Entries: []models.AuditEntry{{Action: "post.hide", TargetType: "post", TargetID: 1}}},
-		Words:     WordsData{Base: base, Words: []models.WatchedWord{{ID: 1, Pattern: "casino", Kind: "word", Action: models.WatchHold}}},
-		RulesPage: RulesData{Base: base, Fields: []RuleField{{Name: "cooldown", Value: "5s"}}},
-		Similar:   SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
+		Edit:             EditData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}},
+		History:          HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: history},
+		Flag:             FlagData{Base: base, Post: models.Post{ID: 1, Thread: th}},
+		Review:           ReviewData{Base: base, Items: []models.ReviewItem{{Post: models.Post{ID: 1, Thread: th, User: user, Status: models.StatusHeld}, Reasons: []string{"links:3"}, Flags: []models.Flag{{User: user, Reason: models.FlagSpam}}}}},
+		ModUser:          ModUserData{Base: base, Target: user},
+		Audit:            AuditData{Base: base, Entries: []models.AuditEntry{{Action: "post.hide", TargetType: "post", TargetID: 1}}},
+		Words:            WordsData{Base: base, Words: []models.WatchedWord{{ID: 1, Pattern: "casino", Kind: "word", Action: models.WatchHold}}},
+		RulesPage:        RulesData{Base: base, Fields: []RuleField{{Name: "cooldown", Value: "5s"}}},
+		Similar:          SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
+		SiteSettingsPage: SiteSettingsData{Base: base, Form: models.SiteSettings{SiteName: "Acme"}, Errors: map[string]string{"status_url": "bad"}},
 	}
 	for p, d := range notificationPageData(base, user, th) {
 		datas[p] = d
 	}
 	for _, p := range pages {
+		if _, ok := datas[p]; !ok {
+			t.Errorf("page %s has no render test", p)
+		}
+	}
+	for p := range compiledPages {
 		if _, ok := datas[p]; !ok {
 			t.Errorf("page %s has no render test", p)
 		}

@@ -186,6 +186,15 @@ func (c *Cache) invalidate(keys []string) {
 	}
 }
 
+// Everything counts the invalidations of every page (KeyAll), here or
+// heard from another instance: what every page shows read again when it
+// moves — the site's settings.
+func (c *Cache) Everything() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.everything
+}
+
 // Pause stops serving and storing pages: invalidations from elsewhere may
 // be lost until Resume.
 func (c *Cache) Pause() {
