@@ -40,7 +40,20 @@ type Base struct {
 	// Horizon learns when the page's relative times would read
 	// differently, for the page cache; nil: nobody asks.
 	Horizon *Horizon
+	// Alternates are the feeds of what the page lists, for feed readers
+	// to find from the page (<link rel="alternate">).
+	Alternates []Alternate
 }
+
+// Alternate is another form of a page's content: an Atom feed of it.
+type Alternate struct {
+	Title string
+	Href  string // absolute
+	Type  string // a media type, such as AtomType
+}
+
+// AtomType is the media type of an Atom feed.
+const AtomType = "application/atom+xml"
 
 // OtherLanguages lists the languages the footer offers to switch to.
 func (b Base) OtherLanguages() []string {
