@@ -61,6 +61,11 @@ type Config struct {
 	PageCacheTTL time.Duration
 	AdminEmails  []string // HIROBA_ADMIN_EMAILS: verified emails that sign in as admins
 
+	// SitemapPageSize is how many threads a page of the sitemap lists;
+	// 0 is the protocol's limit, 50,000, which is what a site wants. Not
+	// read from the environment: tests set fewer, to see several pages.
+	SitemapPageSize int
+
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time
 }

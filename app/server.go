@@ -130,6 +130,8 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *p
 		AdminEmails:   cfg.AdminEmails,
 		Guard:         privacy,
 		Pages:         pages,
+
+		SitemapPageSize: cfg.SitemapPageSize,
 	}, log)
 
 	app := fiber.New(fiber.Config{

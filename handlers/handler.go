@@ -43,6 +43,9 @@ type Config struct {
 	Guard         *guard.Guard // checks posts for personal data; nil: no check
 	// Pages keeps anonymous pages (pagecache.go); nil: none are kept.
 	Pages *pagecache.Cache
+	// SitemapPageSize is how many threads a page of the sitemap lists;
+	// 0 (or more than the protocol allows) is SitemapMaxURLs.
+	SitemapPageSize int
 }
 
 // Handler serves every page of the forum.
@@ -83,6 +86,19 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get(public.Prefix+"*", h.serveAsset)
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", h.readyz)
+
+	// For crawlers and feed readers: the same for everyone, so no session,
+	// and cached by their own headers rather than the page cache (a
+	// sitemap streams; a feed answers its own ETag).
+	app.Get("/robots.txt", h.robots)
+	app.Get("/sitemap.xml", h.sitemapIndex)
+	app.Get(sitemapPages, h.sitemapLists)
+	app.Get("/sitemap-threads-:n<int>.xml", h.sitemapThreads)
+	app.Get(latestFeedPath, h.loadLanguage, h.latestFeed)
+	app.Get(solvedFeedPath, h.loadLanguage, h.solvedFeed)
+	app.Get("/c/:slug/feed.atom", h.loadLanguage, h.categoryFeed)
+	app.Get("/t/:id<int>/feed.atom", h.loadLanguage, h.threadFeed)
+	app.Get("/search/feed.atom", h.loadLanguage, h.limit(searchRule, true), h.searchFeed)
 
 	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF, h.cacheAnonymous)
 

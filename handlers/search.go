@@ -80,8 +80,9 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 	b.OwnSearch = true
 	data := views.SearchData{Base: b, Categories: cats, Form: form, ListPath: searchPath(form)}
 	data.Title = t.T("search.title")
-	if strings.TrimSpace(form.Q) != "" {
+	if q := strings.TrimSpace(form.Q); q != "" {
 		data.Title = t.T("search.title_for", "Query", form.Q)
+		data.Alternates = []views.Alternate{h.alternate(h.searchTitle(c, t, q), searchFeedPath(q))}
 	}
 	if len(form.Errors) == 0 && strings.TrimSpace(form.Q) != "" {
 		data.Searched = true

@@ -82,6 +82,15 @@ func (h *Handler) showList(c *fiber.Ctx, cat *models.Category) error {
 	if f.Show != models.ShowLatest {
 		data.Title = data.Heading() // the tab says which list it holds
 	}
+	t := data.Translator
+	switch {
+	case cat != nil:
+		data.Alternates = []views.Alternate{h.alternate(h.categoryTitle(c, t, *cat), categoryFeedPath(cat.Slug))}
+	case f.Show == models.ShowSolved:
+		data.Alternates = []views.Alternate{h.alternate(h.solvedTitle(c, t), solvedFeedPath), h.alternate(h.latestTitle(c, t), latestFeedPath)}
+	default:
+		data.Alternates = []views.Alternate{h.alternate(h.latestTitle(c, t), latestFeedPath), h.alternate(h.solvedTitle(c, t), solvedFeedPath)}
+	}
 	return h.render(c, fiber.StatusOK, views.Home, data)
 }
 
@@ -128,6 +137,10 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	view := data.View
 	dependsOn(c, models.ThreadKey(view.Thread.ID))
 	data.Base = h.baseWithoutBell(c, view.Thread.Title)
+	var anonymous *models.User
+	if anonymous.CanView(view.Thread) { // the feed is what a visitor may read
+		data.Alternates = []views.Alternate{h.alternate(h.threadTitle(c, data.Translator, view.Thread), threadFeedPath(view.Thread.ID))}
+	}
 	var err error
 	if data.Solution, err = h.store.SolutionOf(ctx, view); err != nil {
 		return err

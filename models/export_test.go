@@ -23,3 +23,9 @@ func (s *Store) UserByIDByGORM(ctx context.Context, id int64) (User, error) {
 	err := s.db.WithContext(ctx).Take(&u, id).Error
 	return u, err
 }
+
+// EachSitemapThreadInBatches is EachSitemapThread reading batch threads at
+// a time, so a test sees several batches without thousands of threads.
+func (s *Store) EachSitemapThreadInBatches(ctx context.Context, from int64, limit, batch int, fn func(SitemapThread) error) error {
+	return s.eachSitemapThread(ctx, from, limit, batch, fn)
+}

@@ -44,6 +44,9 @@ type Base struct {
 	// Horizon learns when the page's relative times would read
 	// differently, for the page cache; nil: nobody asks.
 	Horizon *Horizon
+	// Alternates are the feeds of what the page lists, for feed readers
+	// to find from the page (<link rel="alternate">).
+	Alternates []Alternate
 }
 
 // TaglineText describes the site, for search engines and link previews.
@@ -52,6 +55,16 @@ func (b Base) TaglineText() string { return or(b.Tagline, b.T("site.tagline")) }
 // NoticeText is what the community cannot do for a reader, after the
 // notice's first sentence, which always says this is not official support.
 func (b Base) NoticeText() string { return or(b.Notice, b.T("notice.no_account_access")) }
+
+// Alternate is another form of a page's content: an Atom feed of it.
+type Alternate struct {
+	Title string
+	Href  string // absolute
+	Type  string // a media type, such as AtomType
+}
+
+// AtomType is the media type of an Atom feed.
+const AtomType = "application/atom+xml"
 
 // OtherLanguages lists the languages the footer offers to switch to.
 func (b Base) OtherLanguages() []string {

@@ -37,6 +37,9 @@ func PagePath(base string, page int) string {
 	return fmt.Sprintf("%s%spage=%d", base, sep, page)
 }
 
+// CategoryPath is the address of a category's list of threads.
+func CategoryPath(slug string) string { return "/c/" + url.PathEscape(slug) }
+
 // UserPath is a profile's address.
 func UserPath(username string) string { return "/u/" + url.PathEscape(username) }
 
