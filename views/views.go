@@ -119,7 +119,7 @@ func (r *Renderer) Render(w io.Writer, page Page, data any) error {
 		if err := comp.Render(r.ctx, buf); err != nil {
 			return fmt.Errorf("views: render %s: %w", page, err)
 		}
-		if r.compare {
+		if _, old := r.pages[page]; r.compare && old {
 			if err := r.compareWithTemplate(page, data, buf.Bytes()); err != nil {
 				return err
 			}
