@@ -42,3 +42,12 @@ func NewHistory(t Translator, post models.Post, revs []models.RevisionView) []Hi
 	}
 	return entries
 }
+
+// toggleRevision is the action a revision's button takes: show a hidden
+// version again, or hide a shown one.
+func toggleRevision(r HistoryEntry) string {
+	if r.HiddenAt != nil {
+		return "unhide"
+	}
+	return "hide"
+}

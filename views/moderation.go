@@ -3,6 +3,7 @@ package views
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -159,4 +160,16 @@ func (d ModUserData) actions(period bool) []string {
 func (d ModUserData) PeriodSent() bool {
 	a := models.UserAction(d.Sent)
 	return !a.Valid() || a.TakesPeriod()
+}
+
+// modUserPath is the address of the moderators' page of a user.
+func modUserPath(username string) string { return "/mod/u/" + url.PathEscape(username) }
+
+// FlagLine says who flagged a post, why, and the note they left, quoted.
+func (d ReviewData) FlagLine(f models.Flag) string {
+	s := d.T("review.flagged", "Name", f.User.Username, "Reason", d.FlagReason(f.Reason))
+	if f.Note != "" {
+		s += ": “" + f.Note + "”"
+	}
+	return s
 }
