@@ -49,6 +49,14 @@ type Base struct {
 	Alternates []Alternate
 }
 
+// pageTitle is the window's title: the page's, then the site's.
+func pageTitle(b Base) string {
+	if b.Title == "" {
+		return b.SiteName
+	}
+	return b.Title + " · " + b.SiteName
+}
+
 // TaglineText describes the site, for search engines and link previews.
 func (b Base) TaglineText() string { return or(b.Tagline, b.T("site.tagline")) }
 
