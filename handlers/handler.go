@@ -178,6 +178,10 @@ func (h *Handler) baseWithoutBell(c *fiber.Ctx, title string) views.Base {
 		Horizon:    pageHorizon(c),
 	}
 	withSite(&b, h.site(c.UserContext()))
+	// The address without its query: filters, sorts and tracking lead to
+	// the plain page. Pages whose query names the content (a thread's
+	// page number) say so themselves.
+	b.Meta.Canonical = h.cfg.BaseURL + c.Path()
 	if b.User != nil {
 		b.CSRFToken = h.csrfToken(c)
 	}

@@ -82,6 +82,15 @@ func (h *Handler) showList(c *fiber.Ctx, cat *models.Category) error {
 	if f.Show != models.ShowLatest {
 		data.Title = data.Heading() // the tab says which list it holds
 	}
+	// Each page of the plain list is its own; a filtered or sorted list
+	// is the plain list's first page in another order.
+	data.Meta.Canonical = h.cfg.BaseURL + base
+	if data.ListPath == base {
+		data.Meta.Canonical = h.cfg.BaseURL + views.PagePath(base, list.Page)
+	}
+	if cat != nil {
+		data.Meta.Description = cat.Description(language(c))
+	}
 	t := data.Translator
 	switch {
 	case cat != nil:
@@ -311,4 +320,21 @@ func (h *Handler) refusal(c *fiber.Ctx, t views.Translator, err error) (string, 
 		detail = views.Clock{Translator: t, Zone: h.zone(c)}.Date(refused.Until)
 	}
 	return t.T("refused."+refused.Reason, "Count", seconds, "Detail", detail), status, true
+}
+
+// threadMeta describes a thread page to search engines and link previews:
+// its page's address, the question's opening words, its language, and on
+// the first page the question and answers as structured data.
+func (h *Handler) threadMeta(view models.ThreadView, solution *models.Post) views.PageMeta {
+	th := view.Thread
+	m := views.PageMeta{
+		Canonical: h.cfg.BaseURL + views.PagePath(views.ThreadPath(th.ID, th.Slug), view.Page),
+		Type:      "article",
+		Lang:      th.TitleLang,
+		JSONLD:    views.QAPage(h.cfg.BaseURL, view, solution),
+	}
+	if len(view.Posts) > 0 && view.Posts[0].Position == 1 && view.Posts[0].Public() {
+		m.Description = views.Describe(view.Posts[0].HTML)
+	}
+	return m
 }

@@ -32,6 +32,9 @@ type Base struct {
 	// and the notice's second sentence; "" keeps the catalog's.
 	Tagline string
 	Notice  string
+	// Meta is for search engines and link previews: the canonical
+	// address, a description, structured data.
+	Meta PageMeta
 
 	// Zone is the reader's time zone, for every time shown; nil is UTC.
 	Zone *time.Location
