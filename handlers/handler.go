@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/markbates/goth"
 
+	"hiroba/handlers/metrics"
 	"hiroba/handlers/pagecache"
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
@@ -43,6 +44,8 @@ type Config struct {
 	Guard         *guard.Guard // checks posts for personal data; nil: no check
 	// Pages keeps anonymous pages (pagecache.go); nil: none are kept.
 	Pages *pagecache.Cache
+	// Metrics counts rate-limit refusals; nil: nothing is counted.
+	Metrics *metrics.Metrics
 }
 
 // Handler serves every page of the forum.
