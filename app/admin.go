@@ -10,10 +10,11 @@ import (
 	"hiroba/models"
 )
 
-// adminArgs takes the words after `hiroba admin` (up to the first flag) out
-// of the command line; the flags that follow are the server's.
+// adminArgs takes the words after `hiroba admin` or `hiroba backup` (up to
+// the first flag) out of the command line; the flags that follow are the
+// server's.
 func adminArgs(cmd string, args []string) (words, rest []string) {
-	if cmd != "admin" {
+	if cmd != "admin" && cmd != "backup" {
 		return nil, args
 	}
 	for i, a := range args {

@@ -33,6 +33,12 @@ var commands = []command{
 		flags: []string{"database"}, own: func(fs *flag.FlagSet) { new(seedOptions).define(fs) }},
 	{name: "admin", args: "grant USERNAME member|moderator|admin [flags]", summary: "give a user a role (they must have signed in once), recorded in the audit log",
 		flags: []string{"database"}},
+	{name: "backup", args: "FILE [flags]", summary: "copy the SQLite database to a new FILE while the forum serves (for PostgreSQL: shows the pg_dump command)",
+		flags: []string{"database"}},
+	{name: "move", args: "--to URL [flags]", summary: "copy the whole forum into another, empty database (SQLite or PostgreSQL), then check the copy",
+		flags: []string{"database"}, own: func(fs *flag.FlagSet) {
+			fs.String("to", "", "the database to copy into: sqlite:PATH or postgres://… (required; must be empty)")
+		}},
 	{name: "help", args: "[COMMAND]", summary: "show this list, or what a command takes"},
 }
 
@@ -80,6 +86,11 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	}
 	seedArgs, args := seedFlags(cmd, args)
 	adminWords, args := adminArgs(cmd, args)
+	moveTo, args, moveErr := moveArgs(cmd, args)
+	if moveErr != nil {
+		fmt.Fprintf(stderr, "hiroba %s: %v\nRun 'hiroba %s -h' for what it takes.\n", cmd, moveErr, cmd)
+		return 2
+	}
 	cfg, err := LoadConfig(getenv, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "hiroba %s: %v\nRun 'hiroba %s -h' for what it takes.\n", cmd, err, cmd)
@@ -95,6 +106,10 @@ func Main(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 		err = migrate(ctx, cfg, stdout)
 	case "admin":
 		err = admin(ctx, cfg, adminWords, stdout)
+	case "backup":
+		err = backup(ctx, cfg, adminWords, stdout)
+	case "move":
+		err = move(ctx, cfg, moveTo, stdout)
 	case "seed":
 		err = seedForum(ctx, cfg, seedArgs, stderr)
 	}

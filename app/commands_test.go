@@ -18,7 +18,7 @@ func run(args ...string) (code int, stdout, stderr string) {
 
 // everyCommand is what the forum's command line does; the help must name
 // each of them.
-var everyCommand = []string{"serve", "migrate", "seed", "admin", "help"}
+var everyCommand = []string{"serve", "migrate", "seed", "admin", "backup", "move", "help"}
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"-help"}, {"help"}} {
@@ -43,6 +43,8 @@ func TestEachCommandListsItsFlags(t *testing.T) {
 		"migrate": {"-database"},
 		"seed":    {"-threads", "(default 1000)", "-replies", "-seed", "-database"},
 		"admin":   {"hiroba admin grant USERNAME member|moderator|admin", "-database"},
+		"backup":  {"hiroba backup FILE", "-database"},
+		"move":    {"hiroba move --to URL", "-to", "-database"},
 		"help":    {"hiroba help [COMMAND]"},
 	}
 	for _, name := range everyCommand {

@@ -65,6 +65,13 @@ type Config struct {
 	// 0 is the protocol's limit, 50,000, which is what a site wants. Not
 	// read from the environment: tests set fewer, to see several pages.
 	SitemapPageSize int
+	// Metrics counts requests, posts and refusals for /metrics
+	// (HIROBA_METRICS, default on; "off" counts nothing and serves no
+	// /metrics). MetricsToken (HIROBA_METRICS_TOKEN) opens /metrics to
+	// requests that send it as a bearer token; without one only requests
+	// made on this machine, not through a proxy, may read it.
+	Metrics      bool
+	MetricsToken string
 
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time
@@ -101,6 +108,14 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		RedisURL:         env("HIROBA_REDIS_URL", ""),
 	}
 	c.AccountIDPatterns = strings.Fields(env("HIROBA_ACCOUNT_ID_PATTERNS", ""))
+	switch strings.ToLower(env("HIROBA_METRICS", "on")) {
+	case "on", "true", "1":
+		c.Metrics = true
+	case "off", "false", "0":
+	default:
+		return Config{}, fmt.Errorf("app: HIROBA_METRICS: want on or off")
+	}
+	c.MetricsToken = env("HIROBA_METRICS_TOKEN", "")
 	ttl, err := time.ParseDuration(env("HIROBA_PAGE_CACHE_TTL", defaultPageCacheTTL.String()))
 	if err != nil || ttl < 0 {
 		return Config{}, fmt.Errorf("app: HIROBA_PAGE_CACHE_TTL: want a duration such as 60s or 0")

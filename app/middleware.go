@@ -12,6 +12,7 @@ import (
 
 	"hiroba/handlers"
 	"hiroba/handlers/forwarded"
+	"hiroba/handlers/metrics"
 )
 
 // contentSecurityPolicy allows no inline script and nothing from elsewhere
@@ -27,10 +28,15 @@ const strictTransportSecurity = "max-age=31536000"
 
 const requestTimeout = 15 * time.Second
 
-func useMiddleware(app *fiber.App, cfg Config, log *slog.Logger) {
+func useMiddleware(app *fiber.App, cfg Config, m *metrics.Metrics, log *slog.Logger) {
 	// First: everything after it reads the client's address, scheme and
 	// request id as the trusted proxies gave them, and only they.
 	app.Use(forwarded.Middleware(cfg.TrustedProxies))
+	if m != nil {
+		// Around the request log, which turns errors into pages: the
+		// status counted is the one sent.
+		app.Use(m.Middleware())
+	}
 	app.Use(requestid.New())
 	// The deadline wraps the request log, which renders error pages, so an
 	// error page for a signed-in user queries inside a live context.

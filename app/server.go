@@ -104,6 +104,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *p
 		_, _ = rand.Read(secret)
 		log.Warn("HIROBA_SESSION_SECRET is not set: using a random one for this process")
 	}
+	m := newMetrics(cfg, store, pages, log)
 	privacy, err := guard.New(guard.Options{AccountIDPatterns: cfg.AccountIDPatterns})
 	if err != nil {
 		return nil, nil, fmt.Errorf("app: HIROBA_ACCOUNT_ID_PATTERNS: %w", err)
@@ -132,6 +133,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *p
 		Pages:         pages,
 
 		SitemapPageSize: cfg.SitemapPageSize,
+		Metrics:         m,
 	}, log)
 
 	app := fiber.New(fiber.Config{
@@ -148,8 +150,15 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *p
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies.Strings(),
 	})
-	useMiddleware(app, cfg, log)
+	useMiddleware(app, cfg, m, log)
+	if m != nil {
+		// Before the session and CSRF middleware: a scrape is not a visitor.
+		app.Get("/metrics", m.Handler(cfg.MetricsToken))
+	}
 	h.Register(app)
+	if m != nil {
+		m.Index(app)
+	}
 	return app, h, nil
 }
 

@@ -78,6 +78,18 @@ func BenchmarkThreadPageCached(b *testing.B) {
 	})
 }
 
+// BenchmarkThreadPageCachedWithoutMetrics is BenchmarkThreadPageCached with
+// HIROBA_METRICS=off: the two side by side are what counting costs on the
+// cheapest page the forum serves.
+func BenchmarkThreadPageCachedWithoutMetrics(b *testing.B) {
+	eachBenchDialect(b, time.Second, func(b *testing.B, srv *app.Server) {
+		g := seed.New(1, seed.Options{Users: 60})
+		s := seeded(b, srv, g)
+		th := importThreads(b, srv.Store, s, []seed.Thread{g.ThreadWithReplies(19)})[0]
+		benchPage(b, srv, views.ThreadPath(th.ID, th.Slug), html.EscapeString(th.Title))
+	}, func(cfg *app.Config) { cfg.Metrics = false })
+}
+
 // BenchmarkHomePage is an anonymous visitor on the home page, which lists
 // the 30 most recently active of 40 threads.
 func BenchmarkHomePage(b *testing.B) {
@@ -87,15 +99,15 @@ func BenchmarkHomePage(b *testing.B) {
 	})
 }
 
-func eachBenchDialect(b *testing.B, pageCache time.Duration, fn func(b *testing.B, srv *app.Server)) {
+func eachBenchDialect(b *testing.B, pageCache time.Duration, fn func(b *testing.B, srv *app.Server), opts ...func(*app.Config)) {
 	for _, d := range modeltest.Dialects {
-		b.Run(d, func(b *testing.B) { fn(b, benchServer(b, d, pageCache)) })
+		b.Run(d, func(b *testing.B) { fn(b, benchServer(b, d, pageCache, opts...)) })
 	}
 }
 
 // benchServer is newForum for a benchmark: the same configuration, over a
 // fresh database of the dialect; PostgreSQL is skipped when unreachable.
-func benchServer(b *testing.B, dialect string, pageCache time.Duration) *app.Server {
+func benchServer(b *testing.B, dialect string, pageCache time.Duration, opts ...func(*app.Config)) *app.Server {
 	b.Helper()
 	cfg, err := app.LoadConfig(func(string) string { return "" }, nil)
 	if err != nil {
@@ -108,6 +120,9 @@ func benchServer(b *testing.B, dialect string, pageCache time.Duration) *app.Ser
 		cfg.DatabaseURL = "sqlite:" + b.TempDir() + "/hiroba.db"
 	case migrations.Postgres:
 		cfg.DatabaseURL = modeltest.PostgresSchemaURL(b)
+	}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	srv, err := app.New(context.Background(), cfg, app.NewLogger(io.Discard, "error"))
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/markbates/goth"
 
+	"hiroba/handlers/metrics"
 	"hiroba/handlers/pagecache"
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
@@ -46,6 +47,8 @@ type Config struct {
 	// SitemapPageSize is how many threads a page of the sitemap lists;
 	// 0 (or more than the protocol allows) is SitemapMaxURLs.
 	SitemapPageSize int
+	// Metrics counts rate-limit refusals; nil: nothing is counted.
+	Metrics *metrics.Metrics
 }
 
 // Handler serves every page of the forum.

@@ -144,6 +144,11 @@ func (h *Handler) limitIf(rule func(Limits) ratelimit.Rule, byAddress bool, coun
 			// lock everyone out, and say so in the log.
 			h.log.Warn("rate limit unavailable", slog.String("request_id", requestID(c)), slog.Any("error", err))
 		},
+		OnRefused: func(_ *fiber.Ctx, r ratelimit.Rule) {
+			if h.cfg.Metrics != nil {
+				h.cfg.Metrics.RateLimited(r.Name)
+			}
+		},
 	})
 }
 

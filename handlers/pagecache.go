@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hiroba/handlers/metrics"
 	"hiroba/handlers/pagecache"
 	"hiroba/models"
 	"hiroba/views"
@@ -68,6 +69,9 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	key := language(c) + "\x00" + h.zone(c).String() + "\x00" + theme(c) + "\x00" + c.OriginalURL()
 	now := time.Now()
 	if p, ok := h.pages.Get(key, now); ok {
+		if r, ok := p.Route.(*fiber.Route); ok {
+			metrics.ServedAs(c, r)
+		}
 		return h.sendCached(c, p)
 	}
 	// Before the page reads anything: a write that lands while it renders
@@ -90,6 +94,7 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 		Body: body, ContentType: string(res.Header.ContentType()),
 		ETag:    `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
 		Expires: now.Add(h.pages.TTL()),
+		Route:   c.Route(),
 	}
 	if hz := pageHorizon(c).Until(); !hz.IsZero() && hz.Before(p.Expires) {
 		p.Expires = hz

@@ -79,6 +79,7 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 		}
 		return tx.notifyPost(post)
 	})
+	s.reportPost(PostKindReply, post.Status, err)
 	if err != nil {
 		return Post{}, fmt.Errorf("models: reply to thread %d: %w", in.ThreadID, notFoundErr(err))
 	}

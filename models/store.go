@@ -39,6 +39,8 @@ type Store struct {
 	// changes gathers it inside a transaction, and is nil outside one.
 	onChange func([]Key)
 	changes  *changeSet
+	// onPost hears how each new post ended (operations.go).
+	onPost func(kind, outcome string)
 }
 
 // NewStore wraps an open database of the given dialect (migrations.Postgres

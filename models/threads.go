@@ -73,6 +73,7 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 		}
 		return res.Error
 	})
+	s.reportPost(PostKindQuestion, post.Status, err)
 	if err != nil {
 		return Thread{}, fmt.Errorf("models: create thread: %w", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Proxies is the set of peers whose forwarding headers are believed.
@@ -81,6 +82,11 @@ func (ps Proxies) Strings() []string {
 type Client struct {
 	IP    string // the client's address, as the rate limits and the log use it
 	HTTPS bool   // the client reached the site over https
+	// Proxied is set when the connection came from a trusted proxy, or
+	// the request carried forwarding headers believed or not: someone
+	// else may stand behind the peer, so a loopback peer proves nothing
+	// about where the request began.
+	Proxied bool
 }
 
 type clientKey struct{}
@@ -100,6 +106,7 @@ func Middleware(trusted Proxies) fiber.Handler {
 		peer = peer.Unmap()
 		cl := Client{IP: peer.String(), HTTPS: c.Context().IsTLS()}
 		h := &c.Request().Header
+		cl.Proxied = trusted.Trusts(peer) || forwardingHeaders(h)
 		if trusted.Trusts(peer) {
 			cl.IP = rightmostUntrusted(peer, h.PeekAll(fiber.HeaderXForwardedFor), trusted).String()
 			if proto := lastEntry(h.PeekAll(fiber.HeaderXForwardedProto)); proto != "" {
@@ -119,6 +126,17 @@ func Middleware(trusted Proxies) fiber.Handler {
 		c.Locals(clientKey{}, cl)
 		return c.Next()
 	}
+}
+
+// forwardingHeaders reports whether a request names a client other than
+// its peer, in any of the headers proxies use for it.
+func forwardingHeaders(h *fasthttp.RequestHeader) bool {
+	for _, k := range []string{fiber.HeaderXForwardedFor, "Forwarded", "X-Real-Ip", "True-Client-Ip", "Cf-Connecting-Ip"} {
+		if len(h.Peek(k)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // rightmostUntrusted walks X-Forwarded-For from the right, past the trusted

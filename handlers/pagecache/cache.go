@@ -63,6 +63,9 @@ type Page struct {
 	// nothing, and then depends on every write.
 	Keys     []string
 	Declared bool
+	// Route is what rendered the page (a *fiber.Route), opaque here: a
+	// page served again is counted under the route that made it.
+	Route any
 
 	seq uint64 // from Begin, before the page read anything
 }

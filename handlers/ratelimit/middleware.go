@@ -12,6 +12,9 @@ type Config struct {
 	// It gets the request so the app can log with its request id; nil
 	// drops the error.
 	OnError func(c *fiber.Ctx, err error)
+	// OnRefused hears each request refused, with the rule that refused
+	// it, for counting; nil: nobody listens.
+	OnRefused func(c *fiber.Ctx, rule Rule)
 }
 
 // decisionKey is the Locals key under which Middleware leaves its Decision;
@@ -46,7 +49,8 @@ func MiddlewareFunc(l Limiter, rule func(*fiber.Ctx) Rule, key func(*fiber.Ctx) 
 		if k == "" {
 			return c.Next()
 		}
-		d, err := l.Allow(c.UserContext(), rule(c), k)
+		r := rule(c)
+		d, err := l.Allow(c.UserContext(), r, k)
 		if err != nil {
 			if cfg.OnError != nil {
 				cfg.OnError(c, err)
@@ -57,6 +61,9 @@ func MiddlewareFunc(l Limiter, rule func(*fiber.Ctx) Rule, key func(*fiber.Ctx) 
 		c.Set("X-RateLimit-Remaining", strconv.Itoa(d.Remaining))
 		if d.Allowed {
 			return c.Next()
+		}
+		if cfg.OnRefused != nil {
+			cfg.OnRefused(c, r)
 		}
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(d.RetryAfterSeconds()))
 		c.Status(fiber.StatusTooManyRequests)
