@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -40,8 +41,9 @@ func asset(ctx context.Context, name string) string {
 	return ctx.Value(assetsKey{}).(*public.Assets).URL(name)
 }
 
-// query escapes a value for a URL's query, as html/template did.
-func query(s string) string { return url.QueryEscape(s) }
+// query escapes a value for a URL's query, as html/template did: a space
+// is %20 there, not the + of a form.
+func query(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // id writes a row's id for an attribute or a path.
 func id(n int64) string { return strconv.FormatInt(n, 10) }
