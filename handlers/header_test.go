@@ -37,7 +37,7 @@ func TestAccountMenuFollowsTheRole(t *testing.T) {
 	if got := menuLinks(t, anon); got != "" {
 		t.Errorf("a visitor has an account menu: %q", got)
 	}
-	expect(t, anon, http.StatusOK, `<a class="sign-in" href="/login?next=%2f">Sign in</a>`)
+	expect(t, anon, http.StatusOK, `<a class="sign-in" href="/login?next=%2F">Sign in</a>`)
 
 	own := "/u/%s /notifications /settings/notifications"
 	for _, tc := range []struct {

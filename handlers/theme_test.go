@@ -19,7 +19,7 @@ func TestThemeSwitch(t *testing.T) {
 	b := f.browser()
 	home := b.get("/c/billing")
 	expect(t, home, http.StatusOK, `<html lang="en">`, `<meta name="color-scheme" content="light dark">`,
-		`<strong aria-current="true">System</strong>`, `href="/theme/dark?next=%2fc%2fbilling"`, `href="/theme/light?next=%2fc%2fbilling"`)
+		`<strong aria-current="true">System</strong>`, `href="/theme/dark?next=%2Fc%2Fbilling"`, `href="/theme/light?next=%2Fc%2Fbilling"`)
 
 	p := b.get("/theme/dark?next=/c/billing")
 	if p.Status != http.StatusSeeOther || p.Location != "/c/billing" {
@@ -29,7 +29,7 @@ func TestThemeSwitch(t *testing.T) {
 		t.Errorf("choosing dark set %q", c)
 	}
 	expect(t, b.get("/c/billing"), http.StatusOK, `<html lang="en" data-theme="dark">`, `<meta name="color-scheme" content="dark">`,
-		`<strong aria-current="true">Dark</strong>`, `href="/theme/system?next=%2fc%2fbilling"`)
+		`<strong aria-current="true">Dark</strong>`, `href="/theme/system?next=%2Fc%2Fbilling"`)
 
 	b.get("/theme/light?next=/")
 	expect(t, b.get("/"), http.StatusOK, `<html lang="en" data-theme="light">`, `<strong aria-current="true">Light</strong>`)

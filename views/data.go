@@ -2,6 +2,7 @@ package views
 
 import (
 	"html/template"
+	"strings"
 	"time"
 
 	"hiroba/models"
@@ -147,6 +148,12 @@ func (d ListData) Heading() string {
 	}
 	return d.T("list.heading_in_"+show, "Category", d.Category.Name(d.Lang()))
 }
+
+// The filters and orders the list offers, in the order of their links.
+var (
+	listShows = []string{"latest", "unanswered", "unsolved", "solved"}
+	listSorts = []string{"activity", "newest", "helpful"}
+)
 
 // ListLink is the address of the list with another filter or order.
 func (d ListData) ListLink(show, sort string) string {
@@ -319,6 +326,22 @@ type PreviewData struct {
 type SearchForm struct {
 	Q, Category, Author, From, To, Sort string
 	Errors                              map[string]string
+}
+
+// Filtered reports whether any filter or order was chosen: the filters
+// then show open.
+func (f SearchForm) Filtered() bool {
+	return f.Category != "" || f.Author != "" || f.From != "" || f.To != "" || f.Sort != ""
+}
+
+// shownText is typed text as the search page shows it, as html/template
+// wrote it: a NUL, which an HTML parser drops from text, becomes U+FFFD.
+// The query and the refused author come back unstored, NULs and all.
+func shownText(s string) string {
+	if !strings.Contains(s, "\x00") {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
 // SearchData fills the search page.

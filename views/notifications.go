@@ -35,6 +35,15 @@ type NotificationSettingsData struct {
 	Errors     map[string]string // the reason beside a refused field ("tz")
 }
 
+// ZoneDescribedBy names what describes the time zone select: its help,
+// and the reason it was refused.
+func (d NotificationSettingsData) ZoneDescribedBy() string {
+	if d.Errors["tz"] != "" {
+		return "tz-help tz-error"
+	}
+	return "tz-help"
+}
+
 // ZoneOption is one entry of the time zone select.
 type ZoneOption struct {
 	Name     string
