@@ -2,7 +2,6 @@ package views
 
 import (
 	"html/template"
-	"strings"
 	"time"
 
 	"hiroba/models"
@@ -332,16 +331,6 @@ type SearchForm struct {
 // then show open.
 func (f SearchForm) Filtered() bool {
 	return f.Category != "" || f.Author != "" || f.From != "" || f.To != "" || f.Sort != ""
-}
-
-// shownText is typed text as the search page shows it, as html/template
-// wrote it: a NUL, which an HTML parser drops from text, becomes U+FFFD.
-// The query and the refused author come back unstored, NULs and all.
-func shownText(s string) string {
-	if !strings.Contains(s, "\x00") {
-		return s
-	}
-	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
 // SearchData fills the search page.
