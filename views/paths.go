@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"hiroba/models"
 	"hiroba/models/search"
@@ -43,13 +45,27 @@ func CategoryPath(slug string) string { return "/c/" + url.PathEscape(slug) }
 // UserPath is a profile's address.
 func UserPath(username string) string { return "/u/" + url.PathEscape(username) }
 
-// initial is the letter shown when a user has no avatar.
+// initial is the letter shown when a user has no avatar: the first letter
+// of the name, upper-cased. A thread page shows one per post, so the
+// letter is a piece of the name or of a constant wherever it can be, not a
+// new string.
 func initial(name string) string {
-	for _, r := range strings.ToUpper(name) {
-		return string(r)
+	r, size := utf8.DecodeRuneInString(name)
+	switch {
+	case size == 0:
+		return "?"
+	case r == utf8.RuneError:
+		return string(utf8.RuneError)
+	case 'a' <= r && r <= 'z':
+		return upperASCII[r-'a' : r-'a'+1]
 	}
-	return "?"
+	if u := unicode.ToUpper(r); u != r {
+		return string(u)
+	}
+	return name[:size]
 }
+
+const upperASCII = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // Pager is what the pagination partial needs.
 type Pager struct {

@@ -1,6 +1,13 @@
 package views
 
-import "html/template"
+import (
+	"context"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/a-h/templ"
+)
 
 // A thread page repeats the same controls for each of its posts. Asked of
 // html/template per post, every method call ({{$.CanSee .}}, {{$.T …}},
@@ -121,4 +128,76 @@ func (d ThreadData) PostRows() []PostRow {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// postClasses are the class lists of a post, by question<<2 | accepted<<1 |
+// deleted.
+var postClasses = [8]string{
+	"post", "post deleted", "post accepted", "post accepted deleted",
+	"post question", "post question deleted", "post question accepted", "post question accepted deleted",
+}
+
+// Class is the post's class list.
+func (r *PostRow) Class() string {
+	i := 0
+	if r.Question {
+		i |= 4
+	}
+	if r.Accepted {
+		i |= 2
+	}
+	if r.Deleted {
+		i |= 1
+	}
+	return postClasses[i]
+}
+
+// The compiled thread page writes the words of the post controls, and the
+// CSRF field of their forms, as components made once per page: each
+// { text } in a template costs two allocations wherever it is written, and
+// each component called several, twenty posts over.
+
+// postControls are PostLabels, escaped once, and the CSRF field.
+type postControls struct {
+	Asker, SolutionBadge, Edited, HiddenPending       templ.Component
+	Helpful, Unmark, Mark, Flag, HidePost, UnhidePost templ.Component
+	Edit, Delete                                      templ.Component
+	DeleteConfirm                                     string // an attribute's value
+	CSRF                                              templ.Component
+}
+
+func (d ThreadData) postControls(ctx context.Context) postControls {
+	l := d.PostLabels()
+	return postControls{
+		Asker: escapedText(l.Asker), SolutionBadge: escapedText(l.SolutionBadge), Edited: escapedText(l.Edited),
+		HiddenPending: escapedText(l.HiddenPending), Helpful: escapedText(l.Helpful),
+		Unmark: escapedText(l.Unmark), Mark: escapedText(l.Mark), Flag: escapedText(l.Flag),
+		HidePost: escapedText(l.HidePost), UnhidePost: escapedText(l.UnhidePost),
+		Edit: escapedText(l.Edit), Delete: escapedText(l.Delete), DeleteConfirm: l.DeleteConfirm,
+		CSRF: rendered(ctx, csrfField(d.CSRFToken)),
+	}
+}
+
+// helpfulIconHTML is the helpful icon as a component made once.
+var helpfulIconHTML = icon(helpfulIcon)
+
+// markup is HTML written as it is; unlike templ.Raw, a markup value made
+// into a component once may be written any number of times for nothing.
+type markup string
+
+func (m markup) Render(_ context.Context, w io.Writer) error {
+	_, err := io.WriteString(w, string(m))
+	return err
+}
+
+// escapedText is text, escaped once.
+func escapedText(s string) templ.Component { return markup(templ.EscapeString(s)) }
+
+// rendered is a component rendered once, to be repeated.
+func rendered(ctx context.Context, c templ.Component) templ.Component {
+	var sb strings.Builder
+	if err := c.Render(ctx, &sb); err != nil {
+		return c
+	}
+	return markup(sb.String())
 }
