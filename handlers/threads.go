@@ -154,6 +154,7 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	if data.Solution, err = h.store.SolutionOf(ctx, view); err != nil {
 		return err
 	}
+	data.Meta = h.threadMeta(view, data.Solution)
 	if data.User != nil && data.User.CanModerate() {
 		if data.Categories, err = h.store.Categories(ctx); err != nil {
 			return err
