@@ -532,7 +532,7 @@ func TestBrowserHostileContentRunsNoScript(t *testing.T) {
 		if !strings.HasPrefix(hostileThread, "/t/") {
 			t.Fatalf("asking led to %s: %q", hostileThread, evalJS[[]string](b, `[...document.querySelectorAll(".field-error, .privacy-check")].map(e => e.textContent.trim())`))
 		}
-		if got := b.text("h1 [itemprop=name]"); got != hostileTitle {
+		if got := b.text("#thread-title > span"); got != hostileTitle {
 			t.Errorf("h1 = %q, want the title as text", got)
 		}
 

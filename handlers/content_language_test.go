@@ -29,9 +29,9 @@ func TestContentCarriesItsLanguage(t *testing.T) {
 		reader := f.browser()
 		reader.lang = "en"
 		expect(t, reader.get(thread), http.StatusOK, `<html lang="en"`,
-			`<span itemprop="name" lang="ja">請求書が届きません</span>`,
-			`<div class="post-body" itemprop="text" lang="ja"><p>先月から`,
-			`<div class="post-body" itemprop="text" lang="en"><p>Open Billing`)
+			`<span lang="ja">請求書が届きません</span>`,
+			`<div class="post-body" lang="ja"><p>先月から`,
+			`<div class="post-body" lang="en"><p>Open Billing`)
 		expect(t, reader.get("/"), http.StatusOK, `lang="ja">請求書が届きません</a>`)
 		expect(t, reader.get("/search?q="+url.QueryEscape("請求書")), http.StatusOK, `lang="ja"><mark>請求書</mark>が届きません</a>`)
 		expect(t, reader.get("/u/hana"), http.StatusOK, `lang="ja">請求書が届きません</a>`)

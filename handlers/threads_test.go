@@ -22,7 +22,7 @@ func TestAskReplyAndRead(t *testing.T) {
 			t.Fatalf("create thread: %d %q\n%s", p.Status, p.Location, p.Body)
 		}
 		thread := asker.get(p.Location)
-		expect(t, thread, http.StatusOK, `<h1 id="thread-title"><span itemprop="name" lang="ja">請求書が届きません</span></h1>`, "<strong>請求書</strong>", "Billing &amp; subscriptions")
+		expect(t, thread, http.StatusOK, `<h1 id="thread-title"><span lang="ja">請求書が届きません</span></h1>`, "<strong>請求書</strong>", "Billing &amp; subscriptions")
 
 		helper := f.browser()
 		helper.signIn("ken")

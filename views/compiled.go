@@ -14,7 +14,7 @@ import (
 
 // Pages are compiled templates (the .templ files beside this one, turned
 // into Go by `go tool templ generate`): type-checked against their data and
-// run as plain Go, with none of html/template's reflection. A page's data
+// run as plain Go, with no reflection. A page's data
 // reaches its component through compiledPage, which names the type it takes.
 var compiledPages = map[Page]func(data any) (templ.Component, error){}
 
@@ -41,8 +41,7 @@ func asset(ctx context.Context, name string) string {
 	return ctx.Value(assetsKey{}).(*public.Assets).URL(name)
 }
 
-// query escapes a value for a URL's query, spaces as %20, as
-// html/template did.
+// query escapes a value for a URL's query, spaces as %20.
 func query(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // id writes a row's id for an attribute or a path.

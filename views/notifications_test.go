@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestBellAndWatchButtons(t *testing.T) {
 		if err := r.Render(&page, Home, ListData{Base: data.Base}); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.pages[Thread].ExecuteTemplate(&partial, "watch", data); err != nil {
+		if err := watchButtons(data).Render(context.Background(), &partial); err != nil {
 			t.Fatal(err)
 		}
 		return page.String() + partial.String()
@@ -76,7 +77,7 @@ func TestBellAndWatchButtons(t *testing.T) {
 		}
 	}
 	var anon strings.Builder
-	if err := r.pages[Thread].ExecuteTemplate(&anon, "watch", ThreadData{Base: Base{Translator: c.In("en")}, View: models.ThreadView{Thread: th}}); err != nil {
+	if err := watchButtons(ThreadData{Base: Base{Translator: c.In("en")}, View: models.ThreadView{Thread: th}}).Render(context.Background(), &anon); err != nil {
 		t.Fatal(err)
 	}
 	if strings.TrimSpace(anon.String()) != "" {

@@ -67,27 +67,6 @@ func initial(name string) string {
 
 const upperASCII = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-// Pager is what the pagination partial needs.
-type Pager struct {
-	Translator
-	P    models.Pagination
-	Base string
-	// Label is the catalog key of the navigation's name; empty is "Pages".
-	Label string
-}
-
-func newPager(t Translator, p models.Pagination, base string) Pager {
-	return Pager{Translator: t, P: p, Base: base}
-}
-
-// Labeled names the pager's navigation with a catalog message. A page with
-// two pagers, above and below a list, needs two names: landmarks that sound
-// the same cannot be told apart in a screen reader's list of them.
-func (p Pager) Labeled(key string) Pager {
-	p.Label = key
-	return p
-}
-
 // highlight escapes a title and marks the searched words in it.
 func highlight(text string, words []string) template.HTML {
 	return template.HTML(search.Highlight(text, words))
@@ -109,14 +88,7 @@ func ListPath(base, show, sort string) string {
 	return base + "?" + v.Encode()
 }
 
-// deref reads an optional id; nil is 0, which no row has.
-func deref(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
+// derefTime reads an optional moment; nil is the zero time.
 func derefTime(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
@@ -124,8 +96,3 @@ func derefTime(t *time.Time) time.Time {
 	return *t
 }
 
-// privacyView is what the privacy-check partial needs.
-type privacyView struct {
-	Translator
-	*PrivacyCheck
-}

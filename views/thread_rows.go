@@ -9,25 +9,18 @@ import (
 	"github.com/a-h/templ"
 )
 
-// A thread page repeats the same controls for each of its posts. Asked of
-// html/template per post, every method call ({{$.CanSee .}}, {{$.T …}},
-// {{.User.DisplayName}}) is a reflective lookup and call, and each field of
-// ThreadData a search through the structs it embeds: most of a page's cost.
-// So the page asks once, here, in Go: PostRows decides everything a post
-// shows, with the same rules (models.User.CanRead and the rest), and
-// PostLabels translates each label once per page. The template only reads
-// flat fields.
+// A thread page repeats the same controls for each of its posts. The page
+// asks once, here: PostRows decides everything a post shows, with the same
+// rules (models.User.CanRead and the rest), and PostLabels translates each
+// label once per page, so the template only reads flat fields and a
+// translation (a message template executed) is paid once, not per post.
 
 // PostRow is one post as the thread page shows it.
 type PostRow struct {
 	ID       int64
 	Question bool // the thread's first post
 	Accepted bool // the accepted answer
-	// Answer is a reply described as a suggested answer in the microdata;
-	// Described is the question or such an answer, whose text and author
-	// are marked up.
-	Answer, Described bool
-	Deleted           bool
+	Deleted  bool
 	// Readable: the viewer may read the text (models.User.CanRead); a post
 	// listed but not readable shows a note instead.
 	Readable bool
@@ -101,10 +94,9 @@ func (d ThreadData) PostRows() []PostRow {
 		}
 		accepted := solutionID == p.ID
 		question := p.Position == 1
-		answer := p.Position > 1 && !accepted && !p.Deleted()
 		row := PostRow{
-			ID: p.ID, Question: question, Accepted: accepted, Answer: answer,
-			Described: question || answer, Deleted: p.Deleted(), Readable: d.CanSee(p),
+			ID: p.ID, Question: question, Accepted: accepted,
+			Deleted: p.Deleted(), Readable: d.CanSee(p),
 			Status: d.PostStatus(p),
 			Author: PostAuthor{
 				Username: p.User.Username, Name: p.User.DisplayName(),

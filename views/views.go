@@ -1,25 +1,19 @@
-// Package views renders the forum's pages from html/template files embedded
-// in the binary. Templates are parsed once at start; a page that is missing
-// or fails to parse stops start-up, never a request.
+// Package views renders the forum's pages. Each page is a compiled template
+// (a .templ file, turned into Go by `go tool templ generate`): type-checked
+// against its data, and run as plain Go.
 package views
 
 import (
 	"bytes"
 	"context"
-	"embed"
 	"fmt"
-	"html/template"
 	"io"
-	"os"
 	"sync"
 
 	"hiroba/public"
 )
 
-//go:embed templates/*.html templates/partials/*.html
-var templateFiles embed.FS
-
-// Page names a template.
+// Page names a page.
 type Page string
 
 // The pages of the forum.
@@ -45,103 +39,41 @@ const (
 	Similar          Page = "similar" // a fragment, without the layout
 )
 
-// fragments are pages rendered without the layout, for scripts to insert.
-var fragments = map[Page]string{Preview: "preview-fragment", Similar: "similar-fragment"}
-
-var pages = []Page{Home, Thread, Compose, Profile, Login, Error, Search, Edit, History, Flag, Review, ModUser, Audit, Words, RulesPage, Notifications, NotificationSettings, Unsubscribe}
-
-// Renderer executes the parsed pages.
+// Renderer renders the pages.
 type Renderer struct {
-	pages map[Page]*template.Template
-	bufs  sync.Pool
-	// ctx carries what every compiled page may ask for (the assets).
-	ctx     context.Context
-	compare bool
+	bufs sync.Pool
+	// ctx carries what every page may ask for (the assets).
+	ctx context.Context
 }
 
-// New parses the layout, the partials and every page.
+// New makes the renderer; the pages themselves are compiled in (see
+// compiled.go).
 func New(assets *public.Assets) (*Renderer, error) {
-	funcs := template.FuncMap{
-		"asset":      assets.URL,
-		"threadPath": ThreadPath,
-		"postPath":   PostPath,
-		"pagePath":   PagePath,
-		"userPath":   UserPath,
-		"initial":    initial,
-		"pager":      newPager,
-		"highlight":  highlight,
-		"deref":      deref,
-		"deref_time": derefTime,
-		"stamp":      Stamp,
-		"privacy":    func(t Translator, p *PrivacyCheck) privacyView { return privacyView{t, p} },
-		"list":       func(items ...string) []string { return items },
-		"quoted":     quoted,
+	if assets == nil {
+		return nil, fmt.Errorf("views: no assets")
 	}
-	base, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("views: parse layout: %w", err)
-	}
-	r := &Renderer{pages: map[Page]*template.Template{}, ctx: context.WithValue(context.Background(), assetsKey{}, assets)}
-	r.compare = os.Getenv("HIROBA_VIEWS_COMPARE") != ""
+	r := &Renderer{ctx: context.WithValue(context.Background(), assetsKey{}, assets)}
 	r.bufs.New = func() any { return new(bytes.Buffer) }
-	for _, p := range pages {
-		clone, err := base.Clone()
-		if err != nil {
-			return nil, err
-		}
-		t, err := clone.ParseFS(templateFiles, "templates/"+string(p)+".html")
-		if err != nil {
-			return nil, fmt.Errorf("views: parse page %s: %w", p, err)
-		}
-		r.pages[p] = t
-	}
-	frag, err := template.New("preview").Funcs(funcs).ParseFS(templateFiles, "templates/partials/*.html")
-	if err != nil {
-		return nil, err
-	}
-	for page := range fragments {
-		r.pages[page] = frag
-	}
 	return r, nil
 }
 
-// Render writes a whole page. It renders into a buffer first, so a template
-// error never leaves half a page on the wire.
+// Render writes a whole page. It renders into a buffer first, so an error
+// never leaves half a page on the wire.
 func (r *Renderer) Render(w io.Writer, page Page, data any) error {
-	buf := r.bufs.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer r.bufs.Put(buf)
-	if c, ok := compiledPages[page]; ok {
-		comp, err := c(data)
-		if err != nil {
-			return err
-		}
-		if err := comp.Render(r.ctx, buf); err != nil {
-			return fmt.Errorf("views: render %s: %w", page, err)
-		}
-		if _, old := r.pages[page]; r.compare && old {
-			if err := r.compareWithTemplate(page, data, buf.Bytes()); err != nil {
-				return err
-			}
-		}
-	} else if err := r.execute(buf, page, data); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
-}
-
-func (r *Renderer) execute(buf *bytes.Buffer, page Page, data any) error {
-	t, ok := r.pages[page]
+	c, ok := compiledPages[page]
 	if !ok {
 		return fmt.Errorf("views: no page %q", page)
 	}
-	name, ok := fragments[page]
-	if !ok {
-		name = "layout"
+	comp, err := c(data)
+	if err != nil {
+		return err
 	}
-	if err := t.ExecuteTemplate(buf, name, data); err != nil {
+	buf := r.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer r.bufs.Put(buf)
+	if err := comp.Render(r.ctx, buf); err != nil {
 		return fmt.Errorf("views: render %s: %w", page, err)
 	}
-	return nil
+	_, err = w.Write(buf.Bytes())
+	return err
 }

@@ -135,11 +135,6 @@ func TestEveryPageRenders(t *testing.T) {
 	for p, d := range notificationPageData(base, user, th) {
 		datas[p] = d
 	}
-	for _, p := range pages {
-		if _, ok := datas[p]; !ok {
-			t.Errorf("page %s has no render test", p)
-		}
-	}
 	for p := range compiledPages {
 		if _, ok := datas[p]; !ok {
 			t.Errorf("page %s has no render test", p)
@@ -154,7 +149,7 @@ func TestEveryPageRenders(t *testing.T) {
 		if strings.Contains(sb.String(), "/static/missing/") {
 			t.Errorf("%s links a missing asset", page)
 		}
-		if _, fragment := fragments[page]; !fragment && !strings.Contains(sb.String(), `<html lang="ja">`) {
+		if fragment := page == Preview || page == Similar; !fragment && !strings.Contains(sb.String(), `<html lang="ja">`) {
 			t.Errorf("%s: no <html lang>", page)
 		}
 	}
