@@ -140,7 +140,7 @@ func (h *Handler) threadFeed(c *fiber.Ctx) error {
 	}
 	entries := make([]atomEntry, len(posts))
 	for i, p := range posts {
-		entries[i] = h.postEntry(p, t.T("feed.reply_title", "Title", th.Title), th.TitleLang)
+		entries[i] = h.postEntry(t, p, t.T("feed.reply_title", "Title", th.Title), th.TitleLang)
 	}
 	f := feed{path: threadFeedPath(th.ID), page: views.ThreadPath(th.ID, th.Slug), title: h.threadTitle(c, t, th), since: th.CreatedAt}
 	return h.sendFeed(c, f, entries)
@@ -162,7 +162,7 @@ func (h *Handler) searchFeed(c *fiber.Ctx) error {
 	entries := make([]atomEntry, len(found.Results))
 	for i, r := range found.Results {
 		r.Post.Thread = r.Thread
-		entries[i] = h.postEntry(r.Post, r.Thread.Title, r.Thread.TitleLang)
+		entries[i] = h.postEntry(t, r.Post, r.Thread.Title, r.Thread.TitleLang)
 	}
 	f := feed{path: searchFeedPath(q), page: searchPath(searchForm{Q: q, Sort: string(models.SortNewest)}), title: h.searchTitle(c, t, q)}
 	return h.sendFeed(c, f, entries)
@@ -173,7 +173,7 @@ func (h *Handler) searchFeed(c *fiber.Ctx) error {
 func (h *Handler) questionEntries(t views.Translator, posts []models.Post, solved bool) []atomEntry {
 	out := make([]atomEntry, len(posts))
 	for i, p := range posts {
-		e := h.postEntry(p, p.Thread.Title, p.Thread.TitleLang)
+		e := h.postEntry(t, p, p.Thread.Title, p.Thread.TitleLang)
 		e.Link.Href = h.cfg.BaseURL + views.ThreadPath(p.ThreadID, p.Thread.Slug)
 		e.Category = &atomCategory{Term: p.Thread.Category.Slug, Label: p.Thread.Category.Name(t.Lang())}
 		if at := p.Thread.SolvedAt; solved && at != nil && at.UTC().Format(time.RFC3339) > e.Updated {
@@ -187,7 +187,7 @@ func (h *Handler) questionEntries(t views.Translator, posts []models.Post, solve
 // postEntry is a post as a feed entry: its id is a tag URI that names the
 // post itself, so it stays the same whatever its thread is called later
 // and in every feed the post appears in.
-func (h *Handler) postEntry(p models.Post, title, titleLang string) atomEntry {
+func (h *Handler) postEntry(t views.Translator, p models.Post, title, titleLang string) atomEntry {
 	updated := p.CreatedAt
 	if p.EditedAt != nil && p.EditedAt.After(updated) {
 		updated = *p.EditedAt
@@ -198,7 +198,7 @@ func (h *Handler) postEntry(p models.Post, title, titleLang string) atomEntry {
 		Title:     title,
 		Updated:   updated.UTC().Format(time.RFC3339),
 		Published: p.CreatedAt.UTC().Format(time.RFC3339),
-		Author:    atomPerson{Name: p.User.DisplayName(), URI: h.cfg.BaseURL + views.UserPath(p.User.Username)},
+		Author:    h.atomAuthor(t, p.User),
 		Link:      atomLink{Rel: "alternate", Type: "text/html", Href: h.cfg.BaseURL + views.PostPath(p.ThreadID, p.Thread.Slug, p.Position, p.ID)},
 		// Sanitized when it was written, like every page shows it; type
 		// "html" has readers treat it as markup, escaped here as text.
@@ -296,4 +296,13 @@ func (h *Handler) searchTitle(c *fiber.Ctx, t views.Translator, q string) string
 // alternate is a feed as a page links it.
 func (h *Handler) alternate(title, path string) views.Alternate {
 	return views.Alternate{Title: title, Href: h.cfg.BaseURL + path, Type: views.AtomType}
+}
+
+// atomAuthor names a post's author in a feed, as pages do (views.Translator.Author).
+func (h *Handler) atomAuthor(t views.Translator, u models.User) atomPerson {
+	a := t.Author(u)
+	if a.Path == "" {
+		return atomPerson{Name: a.Name}
+	}
+	return atomPerson{Name: a.Name, URI: h.cfg.BaseURL + a.Path}
 }

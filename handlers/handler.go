@@ -140,6 +140,7 @@ func (h *Handler) Register(app *fiber.App) {
 
 	h.registerModeration(app)
 	h.registerNotifications(app)
+	h.registerPeople(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 

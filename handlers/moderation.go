@@ -250,6 +250,8 @@ func (h *Handler) moderateUser(c *fiber.Ctx) error {
 	}
 	if !action.Valid() {
 		form.ActionError = t.T("moduser.invalid_action")
+	} else if action == models.UserDelete && strings.TrimSpace(form.Reason) == "" {
+		form.ActionError = t.T("moduser.delete_needs_reason")
 	}
 	if form.Error != "" || form.ActionError != "" {
 		return h.renderModerateUser(c, fiber.StatusUnprocessableEntity, form)

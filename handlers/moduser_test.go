@@ -45,18 +45,18 @@ func TestModerateUserShowsStandingAndApplicableActions(t *testing.T) {
 				t.Fatalf("%s: %d\n%s", action, p.Status, p.Body)
 			}
 		}
-		p := step([]string{"silence", "suspend", "purge"}, "Member", "No limits: this account may read", `id="days"`)
+		p := step([]string{"silence", "suspend", "purge", "delete"}, "Member", "No limits: this account may read", `id="days"`)
 		refuse(t, p, "Lift silence and suspension", "Undo delete spammer")
 
 		act("silence", url.Values{"days": {"3"}, "reason": {"Links again"}})
-		p = step([]string{"suspend", "restore", "purge"}, "Silenced until", "Links again")
+		p = step([]string{"suspend", "restore", "purge", "delete"}, "Silenced until", "Links again")
 		refuse(t, p, "No limits")
 
 		act("restore", url.Values{"reason": {"Talked it through"}}) // no days asked, none sent
-		step([]string{"silence", "suspend", "purge"}, "No limits")
+		step([]string{"silence", "suspend", "purge", "delete"}, "No limits")
 
 		act("purge", url.Values{"reason": {"Spam ring"}})
-		p = step([]string{"unpurge"}, "Deleted as a spammer")
+		p = step([]string{"unpurge", "delete"}, "Deleted as a spammer")
 		refuse(t, p, `id="days"`, "Lift silence and suspension") // nothing here takes days
 
 		// A stale page's action that no longer applies changes nothing.
@@ -67,7 +67,7 @@ func TestModerateUserShowsStandingAndApplicableActions(t *testing.T) {
 		expect(t, mod.get("/mod/u/ken"), http.StatusOK, "アカウントの状態", "スパマーとして削除済みです。", "スパマー削除を取り消す")
 		mod.lang = ""
 		act("unpurge", url.Values{"reason": {"Mistake"}})
-		step([]string{"silence", "suspend", "purge"}, "No limits")
+		step([]string{"silence", "suspend", "purge", "delete"}, "No limits")
 
 		// Moderators do not act on each other: no actions, and why.
 		grant(t, f, "ken", models.RoleModerator)

@@ -57,6 +57,10 @@ func (h *Handler) showSearch(c *fiber.Ctx) error {
 	}
 	if form.Author != "" {
 		u, err := h.store.UserByUsername(ctx, form.Author)
+		if err == nil && u.Deleted() {
+			// Their posts stay, but no longer under their name.
+			err = fmt.Errorf("handlers: search author: %w", models.ErrNotFound)
+		}
 		switch {
 		case errors.Is(err, models.ErrNotFound):
 			form.Errors["author"] = t.T("search.no_such_author", "Name", form.Author)

@@ -38,6 +38,12 @@ func (h *Handler) showNotificationSettings(c *fiber.Ctx) error {
 // renderSettings shows the settings page; a form that comes back keeps the
 // choices as sent, with errs beside the fields they refuse.
 func (h *Handler) renderSettings(c *fiber.Ctx, status int, user models.User, prefs models.NotificationPrefs, errs map[string]string) error {
+	return h.renderSettingsWith(c, status, user, prefs, errs, "")
+}
+
+// renderSettingsWith is renderSettings with what was typed to confirm
+// deleting the account.
+func (h *Handler) renderSettingsWith(c *fiber.Ctx, status int, user models.User, prefs models.NotificationPrefs, errs map[string]string, confirm string) error {
 	b := h.baseTitled(c, "title.notification_settings")
 	zone := user.TimeZone
 	if zone == "" {
@@ -45,7 +51,7 @@ func (h *Handler) renderSettings(c *fiber.Ctx, status int, user models.User, pre
 	}
 	return h.render(c, status, views.NotificationSettings, views.NotificationSettingsData{
 		Base: b, Prefs: prefs, Email: user.Email, Languages: views.Languages,
-		TimeZone: zone, ZoneChosen: user.TimeZone != "", Errors: errs,
+		TimeZone: zone, ZoneChosen: user.TimeZone != "", Errors: errs, Confirm: confirm,
 	})
 }
 

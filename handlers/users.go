@@ -18,6 +18,9 @@ func (h *Handler) showUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if u.Deleted() {
+		return fiber.ErrNotFound // the name stays reserved; the person is gone
+	}
 	viewer := currentUser(c)
 	threads, err := h.store.Threads(ctx, models.ThreadFilter{UserID: u.ID, PerPage: 20, Viewer: viewer})
 	if err != nil {

@@ -122,3 +122,34 @@ func (s *Store) TableRows(ctx context.Context, name string) ([]string, error) {
 	slices.Sort(out)
 	return out, rows.Err()
 }
+
+// UserReferences lists every "table.column" that references users, read
+// from the database's catalog.
+func (s *Store) UserReferences(ctx context.Context) ([]string, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	tables, err := readCatalog(ctx, sqlDB, s.dialect)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for name, t := range tables {
+		for _, fk := range t.fks {
+			if fk.ref == "users" {
+				out = append(out, name+"."+fk.column)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// CountRows counts the rows of a table matching a condition, for tests of
+// what a write left behind.
+func (s *Store) CountRows(ctx context.Context, table, where string, args ...any) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table(table).Where(where, args...).Count(&n).Error
+	return n, err
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // audit records a moderator or admin action in the same transaction as the
@@ -192,12 +194,15 @@ const (
 	UserGrantMod  UserAction = "grant_moderator"
 	UserGrantAdm  UserAction = "grant_admin"
 	UserRevokeAll UserAction = "revoke_roles"
+	// UserDelete deletes the account at its owner's request: see
+	// DeleteAccount.
+	UserDelete UserAction = "delete"
 )
 
 // Valid reports whether the action is one a moderator or admin can take.
 func (a UserAction) Valid() bool {
 	switch a {
-	case UserSilence, UserSuspend, UserRestore, UserPurge, UserUnpurge, UserGrantMod, UserGrantAdm, UserRevokeAll:
+	case UserSilence, UserSuspend, UserRestore, UserPurge, UserUnpurge, UserGrantMod, UserGrantAdm, UserRevokeAll, UserDelete:
 		return true
 	}
 	return false
@@ -211,6 +216,9 @@ func (a UserAction) TakesPeriod() bool { return a == UserSilence || a == UserSus
 // none, and no purge to undo where nothing was purged. Role changes are
 // not standing and always apply.
 func (a UserAction) AppliesTo(u User, purged bool, now time.Time) bool {
+	if u.Deleted() {
+		return false // nothing is left to act on
+	}
 	restricted := u.Silenced(now)
 	switch a {
 	case UserSilence:
@@ -251,10 +259,16 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 	if grants && !actor.CanAdmin() {
 		return ErrForbidden
 	}
+	if action == UserDelete {
+		return s.DeleteAccount(ctx, actor, userID, reason)
+	}
 	err := s.moderated(ctx, actor, func(tx *Store) (logEntry, error) {
 		var target User
 		if err := tx.db.Take(&target, userID).Error; err != nil {
 			return logEntry{}, err
+		}
+		if target.Deleted() {
+			return logEntry{}, gorm.ErrRecordNotFound
 		}
 		if target.CanModerate() && !actor.CanAdmin() {
 			return logEntry{}, ErrForbidden // moderators do not act on each other; admins do
@@ -371,6 +385,9 @@ func (s *Store) GrantRole(ctx context.Context, username string, role Role) error
 		var u User
 		if err := tx.db.Where("username = ?", username).Take(&u).Error; err != nil {
 			return notFound(err, "user %q", username)
+		}
+		if u.Deleted() {
+			return fmt.Errorf("models: user %q deleted their account: %w", username, ErrNotFound)
 		}
 		if err := tx.db.Model(&User{}).Where("id = ?", u.ID).Update("role", role).Error; err != nil {
 			return err

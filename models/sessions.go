@@ -49,7 +49,8 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, error) {
 }
 
 var sessionUserSQL = "SELECT " + userColumns("u") + " FROM users u JOIN sessions ON sessions.user_id = u.id" +
-	" WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND (u.suspended_until IS NULL OR u.suspended_until <= ?) LIMIT 1"
+	" WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND (u.suspended_until IS NULL OR u.suspended_until <= ?)" +
+	" AND u.role <> '" + string(RoleDeleted) + "' LIMIT 1"
 
 // DeleteSession signs a browser out; the token is worthless afterwards.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {

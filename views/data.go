@@ -197,10 +197,10 @@ func (d ListData) Rows() []ThreadRow {
 		return ThreadRow{
 			Pinned: pinned, Path: ThreadPath(th.ID, th.Slug), Title: th.Title, TitleLang: th.TitleLang,
 			Solved: th.Solved(), Category: th.Category.Name(lang), CategorySlug: th.Category.Slug,
-			AskedBy:  d.T("thread.asked_by", "Name", th.User.Username),
+			AskedBy:  d.T("thread.asked_by", "Name", d.AuthorName(th.User)),
 			Replies:  d.T("thread.replies", "Count", th.ReplyCount),
 			Activity: clock.Time(th.LastPostedAt),
-			ByOther:  th.LastPosterID != th.UserID, LastPoster: th.LastPoster.Username,
+			ByOther:  th.LastPosterID != th.UserID, LastPoster: d.AuthorName(th.LastPoster),
 		}
 	}
 	for i := range d.List.Pinned {

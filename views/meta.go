@@ -80,6 +80,9 @@ func QAPage(baseURL string, v models.ThreadView, solution *models.Post) string {
 	}
 	q := v.Posts[0]
 	person := func(u models.User) map[string]any {
+		if u.Deleted() {
+			return map[string]any{"@type": "Person", "name": deletedPersonName}
+		}
 		return map[string]any{"@type": "Person", "name": u.Username, "url": baseURL + UserPath(u.Username)}
 	}
 	answer := func(p models.Post) map[string]any {

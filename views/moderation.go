@@ -73,6 +73,8 @@ func (b Base) AuditReason(e models.AuditEntry) string {
 		return b.T("audit.reason_command_line")
 	case e.ActorID == nil && e.Reason == "HIROBA_ADMIN_EMAILS":
 		return b.T("audit.reason_admin_emails")
+	case e.Action == "user.delete" && e.ActorID != nil && *e.ActorID == e.TargetID:
+		return b.T("audit.reason_own_request")
 	case e.Action == "rules.update":
 		return b.savedRules(e.Reason)
 	case strings.HasPrefix(e.Action, "revision."):
@@ -148,7 +150,7 @@ func (d ModUserData) OtherActions() []string { return d.actions(false) }
 
 func (d ModUserData) actions(period bool) []string {
 	var out []string
-	for _, a := range []models.UserAction{models.UserSilence, models.UserSuspend, models.UserRestore, models.UserPurge, models.UserUnpurge} {
+	for _, a := range []models.UserAction{models.UserSilence, models.UserSuspend, models.UserRestore, models.UserPurge, models.UserUnpurge, models.UserDelete} {
 		if a.TakesPeriod() == period && a.AppliesTo(d.Target, d.Purged, d.now()) {
 			out = append(out, string(a))
 		}

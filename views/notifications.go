@@ -32,7 +32,9 @@ type NotificationSettingsData struct {
 	// replaces with the browser's.
 	TimeZone   string
 	ZoneChosen bool              // the user chose TimeZone, and the script leaves it
-	Errors     map[string]string // the reason beside a refused field ("tz")
+	Errors     map[string]string // the reason beside a refused field ("tz", "confirm")
+	// Confirm is what was typed to confirm deleting the account.
+	Confirm string
 }
 
 // ZoneDescribedBy names what describes the time zone select: its help,

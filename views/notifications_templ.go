@@ -209,7 +209,7 @@ func notificationItem(d NotificationsData, n models.Notification) templ.Componen
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = avatar(n.Actor.AvatarURL, n.Actor.Username).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = avatar(d.Author(n.Actor).AvatarURL, d.AuthorName(n.Actor)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -249,7 +249,7 @@ func notificationItem(d NotificationsData, n models.Notification) templ.Componen
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templ.Raw(d.TQuoting("notification."+string(n.Kind), "Actor", n.Actor.DisplayName(), "Title", quoted(n.Thread.Title, n.Thread.TitleLang))).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templ.Raw(d.TQuoting("notification."+string(n.Kind), "Actor", d.Author(n.Actor).Name, "Title", quoted(n.Thread.Title, n.Thread.TitleLang))).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

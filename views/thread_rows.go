@@ -47,13 +47,14 @@ type PostRow struct {
 	CanChange bool // the viewer may edit or delete it
 }
 
-// PostAuthor is what a post shows of who wrote it; the avatar partial
-// reads AvatarURL and Username.
+// PostAuthor is what a post shows of who wrote it (Translator.Author); the
+// avatar partial reads AvatarURL and Username.
 type PostAuthor struct {
 	Username  string
 	Name      string // the display name
-	Path      string
+	Path      string // the profile; "" for a deleted account
 	AvatarURL string
+	Deleted   bool // the account was deleted: Name says so, nothing links
 }
 
 // PostLabels are the words each post's controls say, translated once.
@@ -97,11 +98,8 @@ func (d ThreadData) PostRows() []PostRow {
 		row := PostRow{
 			ID: p.ID, Question: question, Accepted: accepted,
 			Deleted: p.Deleted(), Readable: d.CanSee(p),
-			Status: d.PostStatus(p),
-			Author: PostAuthor{
-				Username: p.User.Username, Name: p.User.DisplayName(),
-				Path: UserPath(p.User.Username), AvatarURL: p.User.AvatarURL,
-			},
+			Status:  d.PostStatus(p),
+			Author:  d.Author(p.User),
 			ByAsker: p.UserID == th.UserID, Time: clock.Time(p.CreatedAt),
 			Path: PostPath(th.ID, th.Slug, p.Position, p.ID), Edited: p.Edited(),
 			Lang: p.Lang, HTML: p.HTMLSafe(), Helpful: p.HelpfulCount,

@@ -85,7 +85,7 @@ func (w *Worker) compose(d models.Digest) (models.Mail, error) {
 }
 
 func itemText(t views.Translator, n models.Notification) string {
-	return t.T("notification."+string(n.Kind), "Actor", n.Actor.DisplayName(), "Title", n.Thread.Title)
+	return t.T("notification."+string(n.Kind), "Actor", t.Author(n.Actor).Name, "Title", n.Thread.Title)
 }
 
 // excerpt is the start of a post's text on one line.
