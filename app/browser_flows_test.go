@@ -390,7 +390,7 @@ const (
 // inert checks that the page the browser shows runs no script of a post:
 // the title is untouched, no dialog opened, no script URL or event handler
 // attribute exists, no active element sits in text a person posted, and the
-// only scripts are the forum's own files.
+// only scripts are the forum's own files and its structured data (JSON).
 func (b *browser) inert(what string, dialogs *dialogWatch) {
 	b.t.Helper()
 	if title := evalJS[string](b, "document.title"); title == pwned {
@@ -413,6 +413,12 @@ func (b *browser) inert(what string, dialogs *dialogWatch) {
 			}
 		}
 		for (const s of document.scripts) {
+			// Structured data is data: the browser runs none of it. It must
+			// be whole JSON, or a post's text broke out of it.
+			if (s.type === "application/ld+json" && !s.src) {
+				try { JSON.parse(s.text); } catch (e) { out.push("structured data that is not JSON: " + s.text.slice(0, 60)); }
+				continue;
+			}
 			const u = s.src && new URL(s.src);
 			if (!u || u.origin !== location.origin || s.text.trim() !== "") out.push("script " + (s.src || s.text.slice(0, 60)));
 		}

@@ -178,6 +178,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listener(ln) }()
 	go s.sweepSessions(ctx)
+	go s.offerHandOffs(ctx)
 	defer s.startMailer(ctx)() // waited for, so Close never pulls the database from under a send
 	select {
 	case err := <-errc:
@@ -198,6 +199,38 @@ func (s *Server) Close() error {
 	}
 	s.limiter.Close()
 	return s.Store.Close()
+}
+
+// offerHandOffs, every hour, offers official support to the askers of
+// questions nobody answered (models.Store.OfferHandOffs), when the site has
+// a contact address to offer.
+func (s *Server) offerHandOffs(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := s.OfferHandOffs(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Warn("offer official support", slog.Any("error", err))
+		} else if n > 0 {
+			s.log.Info("offered official support on unanswered questions", slog.Int64("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// OfferHandOffs runs one round of the offer now.
+func (s *Server) OfferHandOffs(ctx context.Context, now time.Time) (int64, error) {
+	site, err := s.Store.SiteSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if site.ContactURL == "" && s.cfg.ContactURL == "" {
+		return 0, nil
+	}
+	return s.Store.OfferHandOffs(ctx, site.HandOffAfter(), now)
 }
 
 func (s *Server) sweepSessions(ctx context.Context) {

@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -90,6 +92,13 @@ func (h *Handler) saveSiteSettings(c *fiber.Ctx) error {
 			NoticeEN:        c.FormValue("notice_en"),
 			NoticeJA:        c.FormValue("notice_ja"),
 			DefaultLanguage: c.FormValue("default_language"),
+		}
+		if days := strings.TrimSpace(c.FormValue("handoff_days")); days != "" {
+			n, err := strconv.Atoi(days)
+			if err != nil {
+				n = -1 // refused by Check, with the form kept
+			}
+			form.HandOffDays = n
 		}
 	}
 	err = h.store.SaveSiteSettings(c.UserContext(), user, form, views.Languages)

@@ -155,6 +155,7 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 		return err
 	}
 	data.Meta = h.threadMeta(view, data.Solution)
+	data.HandOff = views.HandOff(data.Help.ContactForm, h.cfg.BaseURL, data.User, view.Thread)
 	if data.User != nil && data.User.CanModerate() {
 		if data.Categories, err = h.store.Categories(ctx); err != nil {
 			return err

@@ -17,12 +17,12 @@ import (
 
 // userColumns are a user's columns under the alias a.
 func userColumns(a string) string {
-	return columns(a, "id", "username", "name", "email", "avatar_url", "role", "silenced_until",
+	return columns(a, "id", "username", "name", "email", "avatar_url", "role", "staff", "silenced_until",
 		"suspended_until", "moderation_reason", "email_verified", "created_at", "updated_at", "time_zone")
 }
 
 func (u *User) targets() []any {
-	return []any{&u.ID, &u.Username, &u.Name, &u.Email, &u.AvatarURL, &u.Role, &u.SilencedUntil,
+	return []any{&u.ID, &u.Username, &u.Name, &u.Email, &u.AvatarURL, &u.Role, &u.Staff, &u.SilencedUntil,
 		&u.SuspendedUntil, &u.ModerationReason, &u.EmailVerified, &u.CreatedAt, &u.UpdatedAt, &u.TimeZone}
 }
 

@@ -16,6 +16,9 @@ type User struct {
 	Email     string
 	AvatarURL string
 	Role      Role
+	// Staff marks someone who works for the vendor (an admin's mark,
+	// beside any role): readers see it by their name.
+	Staff bool
 	// Moderation: a silenced user may read and vote but not post; a
 	// suspended one may not sign in to act at all. The reason is shown to them.
 	SilencedUntil    *time.Time

@@ -194,6 +194,10 @@ const (
 	UserGrantMod  UserAction = "grant_moderator"
 	UserGrantAdm  UserAction = "grant_admin"
 	UserRevokeAll UserAction = "revoke_roles"
+	// UserGrantStaff marks someone who works for the vendor, beside any
+	// role; UserRevokeStaff takes the mark away. Admins only.
+	UserGrantStaff  UserAction = "grant_staff"
+	UserRevokeStaff UserAction = "revoke_staff"
 	// UserDelete deletes the account at its owner's request: see
 	// DeleteAccount.
 	UserDelete UserAction = "delete"
@@ -202,7 +206,8 @@ const (
 // Valid reports whether the action is one a moderator or admin can take.
 func (a UserAction) Valid() bool {
 	switch a {
-	case UserSilence, UserSuspend, UserRestore, UserPurge, UserUnpurge, UserGrantMod, UserGrantAdm, UserRevokeAll, UserDelete:
+	case UserSilence, UserSuspend, UserRestore, UserPurge, UserUnpurge, UserGrantMod, UserGrantAdm, UserRevokeAll, UserDelete,
+		UserGrantStaff, UserRevokeStaff:
 		return true
 	}
 	return false
@@ -231,6 +236,10 @@ func (a UserAction) AppliesTo(u User, purged bool, now time.Time) bool {
 		return !purged
 	case UserUnpurge:
 		return purged
+	case UserGrantStaff:
+		return !u.Staff
+	case UserRevokeStaff:
+		return u.Staff
 	}
 	return a.Valid()
 }
@@ -256,7 +265,8 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 	}
 	roles := map[UserAction]Role{UserGrantMod: RoleModerator, UserGrantAdm: RoleAdmin, UserRevokeAll: RoleMember}
 	role, grants := roles[action]
-	if grants && !actor.CanAdmin() {
+	staff := action == UserGrantStaff || action == UserRevokeStaff
+	if (grants || staff) && !actor.CanAdmin() {
 		return ErrForbidden
 	}
 	if action == UserDelete {
@@ -274,8 +284,11 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 			return logEntry{}, ErrForbidden // moderators do not act on each other; admins do
 		}
 		set, err := tx.userChange(actor, userID, action, until, reason)
-		if grants {
+		switch {
+		case grants:
 			set, err = map[string]any{"role": role}, nil
+		case staff:
+			set, err = map[string]any{"staff": action == UserGrantStaff}, nil
 		}
 		if err != nil {
 			return logEntry{}, err
@@ -284,9 +297,10 @@ func (s *Store) ModerateUser(ctx context.Context, actor User, userID int64, acti
 			return logEntry{}, err
 		}
 		tx.touch(UserKey(userID))
-		if action == UserPurge || action == UserUnpurge {
-			// Posts in any number of threads, and the threads' counts:
-			// rare enough to drop every page rather than trace them.
+		if action == UserPurge || action == UserUnpurge || staff {
+			// Posts in any number of threads, and the threads' counts (or
+			// the staff mark beside every post): rare enough to drop every
+			// page rather than trace them.
 			tx.touch(KeyAll)
 		}
 		return logEntry{"user." + string(action), "user", userID, reason}, nil
@@ -315,7 +329,7 @@ func (s *Store) userChange(actor User, userID int64, action UserAction, until ti
 		return map[string]any{"suspended_until": now.AddDate(100, 0, 0), "moderation_reason": cleanText(reason)}, s.purgePosts(actor, userID, now)
 	case UserUnpurge:
 		return map[string]any{"suspended_until": nil, "moderation_reason": ""}, s.unpurgePosts(userID)
-	case UserGrantMod, UserGrantAdm, UserRevokeAll:
+	case UserGrantMod, UserGrantAdm, UserRevokeAll, UserGrantStaff, UserRevokeStaff:
 		return nil, nil
 	}
 	return nil, fmt.Errorf("user action %q: %w", action, errInvalid)

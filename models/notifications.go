@@ -92,7 +92,7 @@ func (p NotificationPrefs) Emails(kind NotificationKind) bool {
 		return false
 	}
 	switch kind {
-	case NotifyReply:
+	case NotifyReply, NotifyHandOff:
 		return p.EmailReply
 	case NotifyMention:
 		return p.EmailMention

@@ -33,6 +33,22 @@ type SiteSettings struct {
 	// DefaultLanguage is for visitors whose browser asks for no language
 	// the forum speaks; "" is English.
 	DefaultLanguage string `json:"default_language,omitempty"`
+	// HandOffDays is how long a question waits without a reply before its
+	// asker is offered official support (when a contact address is set);
+	// 0 is DefaultHandOffDays.
+	HandOffDays int `json:"handoff_days,omitempty"`
+}
+
+// DefaultHandOffDays is HandOffDays when none is set.
+const DefaultHandOffDays = 3
+
+// HandOffAfter is how long a question waits before the offer.
+func (s SiteSettings) HandOffAfter() time.Duration {
+	days := s.HandOffDays
+	if days <= 0 {
+		days = DefaultHandOffDays
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 // Limits of the settings' fields, in characters.
@@ -74,6 +90,9 @@ func (s *SiteSettings) Check(languages []string) error {
 		if *f.v != "" && !webAddress(*f.v) {
 			bad[f.name] = "settings.bad_url"
 		}
+	}
+	if s.HandOffDays < 0 || s.HandOffDays > 365 {
+		bad["handoff_days"] = "settings.bad_days"
 	}
 	if s.DefaultLanguage != "" {
 		known := false

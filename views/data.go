@@ -177,16 +177,19 @@ type ThreadRow struct {
 	// ByOther: the last post is not the asker's; LastPoster wrote it.
 	ByOther    bool
 	LastPoster string
+	// AskerStaff and LastPosterStaff: they work for the vendor, and the
+	// list says so beside their names.
+	AskerStaff, LastPosterStaff bool
 }
 
 // ListLabels are the words every line of a list says, translated once.
 type ListLabels struct {
-	Pinned, Solved, LastActivity string
+	Pinned, Solved, LastActivity, Staff string
 }
 
 // ListLabels translates the list lines' words for this page.
 func (d ListData) ListLabels() ListLabels {
-	return ListLabels{Pinned: d.T("thread.pinned"), Solved: d.T("thread.solved"), LastActivity: d.T("thread.last_activity")}
+	return ListLabels{Pinned: d.T("thread.pinned"), Solved: d.T("thread.solved"), LastActivity: d.T("thread.last_activity"), Staff: d.T("user.staff")}
 }
 
 // Rows are the list's lines: its pins first, then the page of threads.
@@ -201,6 +204,7 @@ func (d ListData) Rows() []ThreadRow {
 			Replies:  d.T("thread.replies", "Count", th.ReplyCount),
 			Activity: clock.Time(th.LastPostedAt),
 			ByOther:  th.LastPosterID != th.UserID, LastPoster: d.AuthorName(th.LastPoster),
+			AskerStaff: th.User.Staff, LastPosterStaff: th.LastPoster.Staff,
 		}
 	}
 	for i := range d.List.Pinned {
@@ -223,6 +227,9 @@ type ThreadData struct {
 	Watching   string            // the viewer's watch level: "watching", "muted" or ""
 	Mod        ModForm           // the moderation form, when it comes back
 	MayFlag    bool              // the viewer may flag posts (models.Store.MayFlag)
+	// HandOff is the asker's link to official support about this thread
+	// (see HandOff); "" shows nothing.
+	HandOff string
 }
 
 // ModForm is a moderator's form on a thread as it was sent, with the

@@ -91,7 +91,7 @@ func QAPage(baseURL string, v models.ThreadView, solution *models.Post) string {
 			"text":        PlainText(p.HTML),
 			"dateCreated": Stamp(p.CreatedAt),
 			"upvoteCount": p.HelpfulCount,
-			"url":         baseURL + PostPath(th.ID, th.Slug, p.Position, p.ID) + "#p" + id(p.ID),
+			"url":         baseURL + PostPath(th.ID, th.Slug, p.Position, p.ID),
 			"author":      person(p.User),
 		}
 	}

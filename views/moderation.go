@@ -150,7 +150,11 @@ func (d ModUserData) OtherActions() []string { return d.actions(false) }
 
 func (d ModUserData) actions(period bool) []string {
 	var out []string
-	for _, a := range []models.UserAction{models.UserSilence, models.UserSuspend, models.UserRestore, models.UserPurge, models.UserUnpurge, models.UserDelete} {
+	actions := []models.UserAction{models.UserSilence, models.UserSuspend, models.UserRestore, models.UserPurge, models.UserUnpurge, models.UserDelete}
+	if d.User != nil && d.User.CanAdmin() {
+		actions = append(actions, models.UserGrantStaff, models.UserRevokeStaff)
+	}
+	for _, a := range actions {
 		if a.TakesPeriod() == period && a.AppliesTo(d.Target, d.Purged, d.now()) {
 			out = append(out, string(a))
 		}

@@ -11,7 +11,7 @@ func (t Translator) Author(u models.User) PostAuthor {
 		label := t.T("user.deleted")
 		return PostAuthor{Username: label, Name: label, Deleted: true}
 	}
-	return PostAuthor{Username: u.Username, Name: u.DisplayName(), Path: UserPath(u.Username), AvatarURL: u.AvatarURL}
+	return PostAuthor{Username: u.Username, Name: u.DisplayName(), Path: UserPath(u.Username), AvatarURL: u.AvatarURL, Staff: u.Staff}
 }
 
 // AuthorName is the author's username as lists and search results show it,

@@ -55,11 +55,12 @@ type PostAuthor struct {
 	Path      string // the profile; "" for a deleted account
 	AvatarURL string
 	Deleted   bool // the account was deleted: Name says so, nothing links
+	Staff     bool // works for the vendor (models.User.Staff)
 }
 
 // PostLabels are the words each post's controls say, translated once.
 type PostLabels struct {
-	Asker, SolutionBadge, Edited, HiddenPending       string
+	Asker, Staff, SolutionBadge, Edited, HiddenPending string
 	Helpful, Unmark, Mark, Flag, HidePost, UnhidePost string
 	Edit, DeleteConfirm, Delete                       string
 }
@@ -67,7 +68,7 @@ type PostLabels struct {
 // PostLabels translates the post controls' words for this page.
 func (d ThreadData) PostLabels() PostLabels {
 	return PostLabels{
-		Asker: d.T("post.asker"), SolutionBadge: d.T("solution.badge"), Edited: d.T("post.edited"),
+		Asker: d.T("post.asker"), Staff: d.T("user.staff"), SolutionBadge: d.T("solution.badge"), Edited: d.T("post.edited"),
 		HiddenPending: d.T("post.hidden_pending"), Helpful: d.T("post.helpful"),
 		Unmark: d.T("solution.unmark"), Mark: d.T("solution.mark"), Flag: d.T("post.flag"),
 		HidePost: d.T("mod.hide_post"), UnhidePost: d.T("mod.unhide_post"),
@@ -149,7 +150,7 @@ func (r *PostRow) Class() string {
 
 // postControls are PostLabels, escaped once, and the CSRF field.
 type postControls struct {
-	Asker, SolutionBadge, Edited, HiddenPending       templ.Component
+	Asker, Staff, SolutionBadge, Edited, HiddenPending templ.Component
 	Helpful, Unmark, Mark, Flag, HidePost, UnhidePost templ.Component
 	Edit, Delete                                      templ.Component
 	DeleteConfirm                                     string // an attribute's value
@@ -159,7 +160,7 @@ type postControls struct {
 func (d ThreadData) postControls(ctx context.Context) postControls {
 	l := d.PostLabels()
 	return postControls{
-		Asker: escapedText(l.Asker), SolutionBadge: escapedText(l.SolutionBadge), Edited: escapedText(l.Edited),
+		Asker: escapedText(l.Asker), Staff: escapedText(l.Staff), SolutionBadge: escapedText(l.SolutionBadge), Edited: escapedText(l.Edited),
 		HiddenPending: escapedText(l.HiddenPending), Helpful: escapedText(l.Helpful),
 		Unmark: escapedText(l.Unmark), Mark: escapedText(l.Mark), Flag: escapedText(l.Flag),
 		HidePost: escapedText(l.HidePost), UnhidePost: escapedText(l.UnhidePost),
