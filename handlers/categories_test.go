@@ -266,3 +266,52 @@ func TestMergeCategories(t *testing.T) {
 		expect(t, admin.get("/admin/audit"), http.StatusOK, "Merged a category into this one", "Billing &amp; subscriptions → API &amp; developers")
 	})
 }
+
+// TestCategoryChangesReachKeptPages: with anonymous pages kept for an hour,
+// every category change is on the pages visitors get at once.
+func TestCategoryChangesReachKeptPages(t *testing.T) {
+	t.Parallel()
+	f := cachedForum(t)
+	_, _, thread := askAndAnswer(t, f)
+	admin := f.browser()
+	admin.signIn("ada")
+	grant(t, f, "ada", models.RoleAdmin)
+	keep := func(path string) {
+		t.Helper()
+		f.browser().get(path)
+		if _, hit := f.served(path); !hit {
+			t.Fatalf("%s was not kept", path)
+		}
+	}
+	for _, p := range []string{"/", "/c/billing", "/c/api", thread} {
+		keep(p)
+	}
+	admin.get("/admin/categories")
+	admin.post("/admin/categories/2/move", url.Values{"direction": {"up"}})
+	if got := homeOrder(t, f.browser()); got[0] != "billing" {
+		t.Errorf("kept home page after a move: %v", got)
+	}
+	keep("/c/billing")
+	admin.get("/admin/categories")
+	admin.post("/admin/categories/2/archive", url.Values{"action": {"archive"}})
+	expect(t, f.browser().get("/c/billing"), http.StatusOK, "This category is archived.")
+
+	keep("/c/billing")
+	keep(thread)
+	admin.get("/admin/categories/2/edit")
+	admin.post("/admin/categories/2/edit", url.Values{"name_en": {"Payments"}, "name_ja": {"支払い"}})
+	expect(t, f.browser().get("/c/billing"), http.StatusOK, "Payments")
+	expect(t, f.browser().get(thread), http.StatusOK, "Payments")
+
+	keep("/c/api")
+	keep(thread)
+	admin.get("/admin/categories/2/merge")
+	admin.post("/admin/categories/2/merge", url.Values{"into": {"3"}, "confirm": {"yes"}})
+	expect(t, f.browser().get("/c/api"), http.StatusOK, "Charged twice for one plan")
+	expect(t, f.browser().get(thread), http.StatusOK, "API &amp; developers")
+	expect(t, f.browser().get("/c/billing"), http.StatusNotFound)
+
+	admin.get("/admin/categories")
+	admin.post("/admin/categories", url.Values{"name_en": {"Hardware"}, "name_ja": {"ハードウェア"}})
+	expect(t, f.browser().get("/"), http.StatusOK, `href="/c/hardware"`)
+}

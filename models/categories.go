@@ -350,16 +350,11 @@ func (s *Store) SetCategoryArchived(ctx context.Context, actor User, id int64, a
 		if res.RowsAffected == 0 {
 			return logEntry{}, ErrNotFound
 		}
-		// Its list says it is archived, and every one of its threads
-		// offers a reply form or not: the pages of its threads change.
-		var threads []int64
-		if err := tx.db.Model(&Thread{}).Where("category_id = ?", id).Pluck("id", &threads).Error; err != nil {
-			return logEntry{}, err
-		}
+		// Its list says it is archived, and every list's categories
+		// (KeyCategories) name the list pages. A thread's page does not
+		// show it (a reply is refused when sent), so the category's
+		// threads, however many, are not touched one by one.
 		tx.touch(KeyCategories, CategoryKey(id), KeyHome)
-		for _, t := range threads {
-			tx.touch(ThreadKey(t))
-		}
 		return logEntry{action, "category", id, ""}, nil
 	})
 	if err != nil {
