@@ -183,6 +183,19 @@ var axeCases = []axeCase{
 	{page: "audit log", as: []string{axeAdmin}, path: fixed("/admin/audit"), want: "table.audit tbody td"},
 	{page: "watched words", as: []string{axeAdmin}, path: fixed("/admin/words"), want: "table tbody td"},
 	{page: "rules", as: []string{axeAdmin}, path: fixed("/admin/rules"), want: "#main form"},
+	{page: "categories", as: []string{axeAdmin}, path: fixed("/admin/categories"), want: "table.audit tbody .category-actions form"},
+	{page: "categories", state: "refused", as: []string{axeAdmin}, path: fixed("/admin/categories"), then: func(b *browser) {
+		b.do(chromedp.SetValue(chromedp.ID("name_en"), "   "), chromedp.SetValue(chromedp.ID("name_ja"), "ハードウェア"))
+		b.problems.expect("status of 422")
+		b.follow(422, chromedp.Click(chromedp.CSS(`form[action="/admin/categories"] .actions button.primary`)))
+	}, want: `#name_en[aria-invalid="true"] ~ #name_en-error`},
+	{page: "edit a category", as: []string{axeAdmin}, path: fixed("/admin/categories/1/edit"), want: "#name_ja"},
+	{page: "merge a category", as: []string{axeAdmin}, path: fixed("/admin/categories/6/merge"), want: "select#into"},
+	{page: "merge a category", state: "confirm", as: []string{axeAdmin}, path: fixed("/admin/categories/6/merge"), then: func(b *browser) {
+		b.follow(200, chromedp.Click(chromedp.CSS(".composer .actions button")))
+	}, want: `input[name="confirm"]`},
+	{page: "support dashboard", as: []string{axeAdmin}, path: fixed("/admin/dashboard"), want: "table.dashboard tbody td"},
+	{page: "site settings", as: []string{axeAdmin}, path: fixed("/admin/settings"), want: "#site_name"},
 }
 
 // axeMarkdown has what overflows on a phone: a long line of code and a

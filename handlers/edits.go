@@ -62,6 +62,8 @@ func (h *Handler) renderEdit(c *fiber.Ctx, status int, post models.Post, form vi
 		return err
 	}
 	b := h.baseTitled(c, "edit.title")
+	// A question may stay where it is, or move where questions are taken.
+	cats = models.OpenCategories(cats, post.Thread.CategoryID)
 	return h.render(c, status, views.Edit, views.EditData{Base: b, Post: post, Categories: cats, Form: form})
 }
 

@@ -139,6 +139,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/auth/:provider/callback", h.limit(signInRule, true), h.finishAuth)
 
 	h.registerModeration(app)
+	h.registerCategories(app)
 	h.registerNotifications(app)
 	h.registerPeople(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

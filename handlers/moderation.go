@@ -179,10 +179,14 @@ func (h *Handler) moderateThread(c *fiber.Ctx) error {
 	case !action.Valid():
 		form.Errors = map[string]string{"action": t.T("mod.invalid_action")}
 	case action == models.ThreadMove:
-		if _, err := h.store.CategoryByID(ctx, catID); errors.Is(err, models.ErrNotFound) {
+		cat, err := h.store.CategoryByID(ctx, catID)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
 			form.Errors = map[string]string{"category": t.T("mod.invalid_category")}
-		} else if err != nil {
+		case err != nil:
 			return err
+		case cat.Archived():
+			form.Errors = map[string]string{"category": t.T("refused.archived_move")}
 		}
 	}
 	if len(form.Errors) > 0 {

@@ -157,9 +157,12 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	data.Meta = h.threadMeta(view, data.Solution)
 	data.HandOff = views.HandOff(data.Help.ContactForm, h.cfg.BaseURL, data.User, view.Thread)
 	if data.User != nil && data.User.CanModerate() {
-		if data.Categories, err = h.store.Categories(ctx); err != nil {
+		cats, err := h.store.Categories(ctx)
+		if err != nil {
 			return err
 		}
+		// A thread moves only into a category that takes threads.
+		data.Categories = models.OpenCategories(cats, view.Thread.CategoryID)
 	}
 	if data.User != nil {
 		// The votes, the watch buttons, the bell and the flag links: one read.
@@ -212,7 +215,7 @@ func (h *Handler) renderComposeWith(c *fiber.Ctx, status int, data views.Compose
 	}
 	data.Base = h.base(c, "")
 	data.Title = data.T("title.new")
-	data.Categories = cats
+	data.Categories = models.OpenCategories(cats, 0) // archived ones take no questions
 	return h.render(c, status, views.Compose, data)
 }
 
@@ -229,8 +232,10 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 	t := h.catalog.In(language(c))
 	form.Errors = in.validate(t)
 	if in.CategoryID > 0 {
-		if _, err := h.store.CategoryByID(c.UserContext(), in.CategoryID); err != nil {
+		if cat, err := h.store.CategoryByID(c.UserContext(), in.CategoryID); err != nil {
 			form.Errors["category"] = t.T("form.category_required")
+		} else if cat.Archived() {
+			form.Errors["category"] = t.T("refused.archived")
 		}
 	}
 	if len(form.Errors) > 0 {

@@ -28,12 +28,12 @@ func (u *User) targets() []any {
 
 func categoryColumns(a string) string {
 	return columns(a, "id", "slug", "name_en", "name_ja", "description_en", "description_ja",
-		"position", "thread_count", "created_at", "updated_at")
+		"position", "thread_count", "created_at", "updated_at", "archived_at")
 }
 
 func (c *Category) targets() []any {
 	return []any{&c.ID, &c.Slug, &c.NameEN, &c.NameJA, &c.DescriptionEN, &c.DescriptionJA,
-		&c.Position, &c.ThreadCount, &c.CreatedAt, &c.UpdatedAt}
+		&c.Position, &c.ThreadCount, &c.CreatedAt, &c.UpdatedAt, &c.ArchivedAt}
 }
 
 func threadColumns(a string) string {

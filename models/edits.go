@@ -52,6 +52,13 @@ func (s *Store) EditPost(ctx context.Context, actor User, postID int64, in PostE
 		if !actor.CanEdit(post, post.Thread) {
 			return ErrForbidden
 		}
+		// What is archived stays as it is; a moderator may still edit,
+		// to take out what must not stay public.
+		if !actor.CanModerate() {
+			if err := tx.refuseArchived(post.Thread.CategoryID); err != nil {
+				return err
+			}
+		}
 		now := time.Now().UTC()
 		d := draft{source: in.Body, html: html}
 		if post.Position == 1 {
@@ -117,6 +124,9 @@ func (s *Store) applyEdit(editor User, post *Post, in PostEdit, html string, now
 // retitle changes a thread's title and category, moving the category counts.
 func (s *Store) retitle(th *Thread, title string, categoryID int64) error {
 	if categoryID != 0 && categoryID != th.CategoryID {
+		if err := s.refuseArchived(categoryID); err != nil {
+			return err // no thread moves into an archived category
+		}
 		res := s.db.Exec(`UPDATE categories SET thread_count = thread_count + 1 WHERE id = ?`, categoryID)
 		if res.Error != nil {
 			return res.Error
@@ -157,6 +167,13 @@ func (s *Store) DeletePost(ctx context.Context, actor User, postID int64) (Post,
 		}
 		if !actor.CanEdit(post, post.Thread) {
 			return ErrForbidden
+		}
+		// What is archived stays as it is; a moderator may still edit,
+		// to take out what must not stay public.
+		if !actor.CanModerate() {
+			if err := tx.refuseArchived(post.Thread.CategoryID); err != nil {
+				return err
+			}
 		}
 		now := time.Now().UTC()
 		tx.touchThread(post.Thread)

@@ -88,7 +88,13 @@ type Category struct {
 	ThreadCount   int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// ArchivedAt is set while the category is archived: read-only, it
+	// takes no new threads and no replies (see Store.SetCategoryArchived).
+	ArchivedAt *time.Time
 }
+
+// Archived reports whether the category takes no new threads or replies.
+func (c Category) Archived() bool { return c.ArchivedAt != nil }
 
 // Name is the category's name in a language, English when there is none.
 func (c Category) Name(lang string) string {

@@ -18,6 +18,7 @@ const (
 	RefuseDuplicate     = "duplicate"
 	RefuseBlockedWord   = "blocked_word"
 	RefuseClosed        = "closed"
+	RefuseArchived      = "archived" // the category is read-only
 )
 
 // RefusedError says why a post was not accepted and, for limits, when the

@@ -37,10 +37,14 @@ func (s *Store) CreateReply(ctx context.Context, in NewReply) (Post, error) {
 		if err := tx.db.Take(&th, in.ThreadID).Error; err != nil {
 			return err
 		}
-		if (th.Closed() || th.Hidden()) && !author.CanModerate() {
-			if th.Hidden() {
-				return ErrNotFound
-			}
+		if th.Hidden() && !author.CanModerate() {
+			return ErrNotFound
+		}
+		// An archived category is read-only for everyone, moderators too.
+		if err := tx.refuseArchived(th.CategoryID); err != nil {
+			return err
+		}
+		if th.Closed() && !author.CanModerate() {
 			return &RefusedError{Reason: RefuseClosed}
 		}
 		status, reasons, err := tx.checkPost(ctx, author, false, draft{source: in.Body, html: html}, now)

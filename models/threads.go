@@ -43,6 +43,9 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 		if err := tx.db.Take(&author, in.UserID).Error; err != nil {
 			return err
 		}
+		if err := tx.refuseArchived(in.CategoryID); err != nil {
+			return err
+		}
 		status, reasons, err := tx.checkPost(ctx, author, true, draft{title: in.Title, source: in.Body, html: html}, now)
 		if err != nil {
 			return err

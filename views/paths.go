@@ -95,4 +95,3 @@ func derefTime(t *time.Time) time.Time {
 	}
 	return *t
 }
-

@@ -61,8 +61,8 @@ type PostAuthor struct {
 // PostLabels are the words each post's controls say, translated once.
 type PostLabels struct {
 	Asker, Staff, SolutionBadge, Edited, HiddenPending string
-	Helpful, Unmark, Mark, Flag, HidePost, UnhidePost string
-	Edit, DeleteConfirm, Delete                       string
+	Helpful, Unmark, Mark, Flag, HidePost, UnhidePost  string
+	Edit, DeleteConfirm, Delete                        string
 }
 
 // PostLabels translates the post controls' words for this page.
@@ -151,10 +151,10 @@ func (r *PostRow) Class() string {
 // postControls are PostLabels, escaped once, and the CSRF field.
 type postControls struct {
 	Asker, Staff, SolutionBadge, Edited, HiddenPending templ.Component
-	Helpful, Unmark, Mark, Flag, HidePost, UnhidePost templ.Component
-	Edit, Delete                                      templ.Component
-	DeleteConfirm                                     string // an attribute's value
-	CSRF                                              templ.Component
+	Helpful, Unmark, Mark, Flag, HidePost, UnhidePost  templ.Component
+	Edit, Delete                                       templ.Component
+	DeleteConfirm                                      string // an attribute's value
+	CSRF                                               templ.Component
 }
 
 func (d ThreadData) postControls(ctx context.Context) postControls {

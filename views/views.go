@@ -35,8 +35,15 @@ const (
 	RulesPage Page = "rules"
 	// SiteSettingsPage is /admin/settings.
 	SiteSettingsPage Page = "site_settings"
-	Preview          Page = "preview" // a fragment, without the layout
-	Similar          Page = "similar" // a fragment, without the layout
+	// AdminCategoriesPage is /admin/categories; AdminCategoryPage edits
+	// one; AdminMergePage confirms a merge; AdminDashboardPage is
+	// /admin/dashboard.
+	AdminCategoriesPage Page = "admin_categories"
+	AdminCategoryPage   Page = "admin_category"
+	AdminMergePage      Page = "admin_merge"
+	AdminDashboardPage  Page = "admin_dashboard"
+	Preview             Page = "preview" // a fragment, without the layout
+	Similar             Page = "similar" // a fragment, without the layout
 )
 
 // Renderer renders the pages.

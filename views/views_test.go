@@ -3,6 +3,7 @@ package views
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"hiroba/models"
 	"hiroba/public"
@@ -131,6 +132,11 @@ func TestEveryPageRenders(t *testing.T) {
 		RulesPage:        RulesData{Base: base, Fields: []RuleField{{Name: "cooldown", Value: "5s"}}},
 		Similar:          SimilarData{Base: base, Similar: []models.SearchResult{{Thread: th}}},
 		SiteSettingsPage: SiteSettingsData{Base: base, Form: models.SiteSettings{SiteName: "Acme"}, Errors: map[string]string{"status_url": "bad"}},
+		AdminCategoriesPage: AdminCategoriesData{Base: base, Categories: []models.CategoryStat{{Category: models.Category{ID: 1, Slug: "a", NameEN: "A"}, PublicThreads: 1, AllThreads: 2}},
+			Errors: map[string]string{"name_en": "bad"}},
+		AdminCategoryPage:  AdminCategoryData{Base: base, Category: models.Category{ID: 1, Slug: "a", NameEN: "A"}},
+		AdminMergePage:     AdminMergeData{Base: base, From: models.CategoryStat{Category: models.Category{ID: 1, NameEN: "A"}}, Targets: []models.Category{{ID: 2, NameEN: "B"}}},
+		AdminDashboardPage: AdminDashboardData{Base: base, Dashboard: models.Dashboard{Weeks: []models.DashboardWeek{{Figures: models.Figures{Questions: 3, Replied: 2, AnsweredIn24h: 2, MedianFirstReply: time.Hour}}}}},
 	}
 	for p, d := range notificationPageData(base, user, th) {
 		datas[p] = d
