@@ -23,3 +23,14 @@ func (s *Store) UserByIDByGORM(ctx context.Context, id int64) (User, error) {
 	err := s.db.WithContext(ctx).Take(&u, id).Error
 	return u, err
 }
+
+// HoldReplies stops reply batches from starting, so that the replies sent
+// meanwhile queue, to be written together once ReleaseReplies is called.
+func (s *Store) HoldReplies() { s.replies.hold() }
+
+// ReleaseReplies writes the replies held, in batches.
+func (s *Store) ReleaseReplies() { s.releaseReplies() }
+
+// QueuedReplies counts the replies waiting for a batch, those whose
+// callers left included.
+func (s *Store) QueuedReplies() int { return s.replies.waiting() }
