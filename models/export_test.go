@@ -153,3 +153,14 @@ func (s *Store) CountRows(ctx context.Context, table, where string, args ...any)
 	err := s.db.WithContext(ctx).Table(table).Where(where, args...).Count(&n).Error
 	return n, err
 }
+
+// HoldReplies stops reply batches from starting, so that the replies sent
+// meanwhile queue, to be written together once ReleaseReplies is called.
+func (s *Store) HoldReplies() { s.replies.hold() }
+
+// ReleaseReplies writes the replies held, in batches.
+func (s *Store) ReleaseReplies() { s.releaseReplies() }
+
+// QueuedReplies counts the replies waiting for a batch, those whose
+// callers left included.
+func (s *Store) QueuedReplies() int { return s.replies.waiting() }

@@ -176,6 +176,11 @@ func (s *Store) insertNotifications(list []Notification) error {
 	if len(list) == 0 {
 		return nil
 	}
+	if s.reads != nil {
+		// In a batch of replies, at the batch's end (finishBatch).
+		s.reads.notifications = append(s.reads.notifications, list...)
+		return nil
+	}
 	var sql strings.Builder
 	sql.WriteString(`INSERT INTO notifications (user_id, kind, thread_id, post_id, actor_id, created_at) VALUES `)
 	args := make([]any, 0, len(list)*6)

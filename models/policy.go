@@ -130,7 +130,7 @@ func (s *Store) runPolicy(ctx context.Context, u User, editing int64, d draft, n
 	}
 	p := postingContext{now: now}
 	var err error
-	if p.rules, err = s.Rules(ctx); err != nil {
+	if p.rules, err = s.batchRules(ctx); err != nil {
 		return "", nil, err
 	}
 	if p.newcomer, err = s.isNewAccount(u, p.rules, now); err != nil {
@@ -148,8 +148,8 @@ func (s *Store) runPolicy(ctx context.Context, u User, editing int64, d draft, n
 			return "", nil, err
 		}
 	}
-	var watched []WatchedWord
-	if err := s.db.Find(&watched).Error; err != nil {
+	watched, err := s.watchedWords()
+	if err != nil {
 		return "", nil, err
 	}
 	reasons, err := p.contentReasons(watched, d.watchedText(), d.html)

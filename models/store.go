@@ -41,12 +41,17 @@ type Store struct {
 	changes  *changeSet
 	// onPost hears how each new post ended (operations.go).
 	onPost func(kind, outcome string)
+	// replies gathers replies to commit in batches (reply_batches.go);
+	// nil inside a transaction. reads is what a batch's replies read
+	// once for all of them; nil elsewhere.
+	replies *replyQueue
+	reads   *batchReads
 }
 
 // NewStore wraps an open database of the given dialect (migrations.Postgres
 // or migrations.SQLite), with the search engine of that database.
 func NewStore(db *gorm.DB, dialect string) *Store {
-	s := &Store{db: db, dialect: dialect, search: search.SQLite, md: markdown.New()}
+	s := &Store{db: db, dialect: dialect, search: search.SQLite, md: markdown.New(), replies: newReplyQueue(dialect)}
 	watchContentWrites(db)
 	switch dialect {
 	case migrations.Postgres:
