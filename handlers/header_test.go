@@ -47,7 +47,7 @@ func TestAccountMenuFollowsTheRole(t *testing.T) {
 	}{
 		{"member", models.RoleMember, ""},
 		{"mod", models.RoleModerator, " /review"},
-		{"admin", models.RoleAdmin, " /review /admin/rules /admin/words /admin/audit"},
+		{"admin", models.RoleAdmin, " /review /admin/settings /admin/categories /admin/dashboard /admin/rules /admin/words /admin/audit"},
 	} {
 		b := f.browser()
 		b.signIn(tc.name)

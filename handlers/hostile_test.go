@@ -147,7 +147,13 @@ func injected(t *testing.T, page string) string {
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "script":
-				if !strings.HasPrefix(attr(n, "src"), "/static/js/") {
+				switch {
+				case attr(n, "type") == "application/ld+json" && attr(n, "src") == "":
+					// The page's structured data: whole JSON, or text broke out of it.
+					if n.FirstChild == nil || !json.Valid([]byte(n.FirstChild.Data)) {
+						found = "structured data that is not JSON"
+					}
+				case !strings.HasPrefix(attr(n, "src"), "/static/js/"):
 					found = "script element"
 				}
 			case "iframe", "object", "embed", "base", "style":

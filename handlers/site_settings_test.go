@@ -42,9 +42,14 @@ func TestSiteSettingsChangeEveryPage(t *testing.T) {
 		expect(t, saved, http.StatusSeeOther)
 
 		visitor := f.browser()
+		// The tagline describes every page without a description of its
+		// own (a thread is described by its question).
+		for _, path := range []string{"/", "/search?q=router", "/login"} {
+			expect(t, visitor.get(path), http.StatusOK, `<meta name="description" content="Answers about Acme, from people who use it.">`)
+		}
 		for _, path := range []string{"/", thread, "/search?q=router", "/login"} {
 			p := visitor.get(path)
-			expect(t, p, http.StatusOK, "Acme Community", `content="Answers about Acme, from people who use it."`,
+			expect(t, p, http.StatusOK, "Acme Community",
 				`href="https://help.acme.example/"`, `href="https://status.acme.example/"`, `href="https://acme.example/contact"`,
 				"Staff never ask for your password here.", "not official support")
 			refuse(t, p, "<title>Hiroba")

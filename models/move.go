@@ -341,19 +341,27 @@ func sqliteTable(ctx context.Context, db *sql.DB, t *table) error {
 	for i := 1; i <= len(pk); i++ {
 		t.pk = append(t.pk, pk[i])
 	}
-	rows, err = db.QueryContext(ctx, `SELECT "from", "table" FROM pragma_foreign_key_list(?) ORDER BY id, seq`, t.name)
+	t.fks, err = readForeignKeys(ctx, db, `SELECT "from", "table" FROM pragma_foreign_key_list(?) ORDER BY id, seq`, t.name)
+	return err
+}
+
+// readForeignKeys reads a table's foreign keys from a catalog query whose
+// rows are (column, referenced table).
+func readForeignKeys(ctx context.Context, db *sql.DB, query string, args ...any) ([]foreignKey, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
+	var out []foreignKey
 	for rows.Next() {
 		var fk foreignKey
 		if err := rows.Scan(&fk.column, &fk.ref); err != nil {
-			return err
+			return nil, err
 		}
-		t.fks = append(t.fks, fk)
+		out = append(out, fk)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 func sqliteKind(typ string) valueKind {
@@ -412,24 +420,13 @@ func postgresTable(ctx context.Context, db *sql.DB, t *table) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = db.QueryContext(ctx, `SELECT a.attname, rf.relname FROM pg_constraint co
+	t.fks, err = readForeignKeys(ctx, db, `SELECT a.attname, rf.relname FROM pg_constraint co
 		JOIN pg_class rf ON rf.oid = co.confrelid
 		JOIN LATERAL unnest(co.conkey) AS k(attnum) ON true
 		JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
 		WHERE co.contype = 'f' AND co.conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass
 		ORDER BY co.conname, a.attname`, t.name)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var fk foreignKey
-		if err := rows.Scan(&fk.column, &fk.ref); err != nil {
-			return err
-		}
-		t.fks = append(t.fks, fk)
-	}
-	return rows.Err()
+	return err
 }
 
 func postgresKind(typ string) valueKind {
