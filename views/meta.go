@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
+	"html"
 
 	"hiroba/models"
 )
@@ -53,20 +53,47 @@ func Describe(postHTML string) string {
 	return strings.TrimRight(string(r), " ") + "…"
 }
 
-// PlainText is the text of sanitized post HTML, its whitespace collapsed.
+// PlainText is the text of sanitized post HTML, its whitespace collapsed:
+// tags dropped (a block's edge is a word break, an inline tag's is not),
+// entities decoded. The HTML is the sanitizer's, so a '<' always opens a
+// tag and a '>' in an attribute is written as an entity.
 func PlainText(postHTML string) string {
-	z := html.NewTokenizer(strings.NewReader(postHTML))
-	var b strings.Builder
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
-		case html.TextToken:
-			b.Write(z.Text())
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			b.WriteByte(' ')
+	var raw strings.Builder
+	raw.Grow(len(postHTML))
+	for len(postHTML) > 0 {
+		lt := strings.IndexByte(postHTML, '<')
+		if lt < 0 {
+			lt = len(postHTML)
 		}
+		if text := postHTML[:lt]; strings.IndexByte(text, '&') >= 0 {
+			raw.WriteString(html.UnescapeString(text))
+		} else {
+			raw.WriteString(text)
+		}
+		gt := strings.IndexByte(postHTML[lt:], '>')
+		if lt == len(postHTML) || gt < 0 {
+			break
+		}
+		if !inlineTag(postHTML[lt+1 : lt+gt]) {
+			raw.WriteByte(' ')
+		}
+		postHTML = postHTML[lt+gt+1:]
 	}
+	return strings.Join(strings.Fields(raw.String()), " ")
+}
+
+// inlineTag reports whether a tag (its text between < and >) runs inside
+// a line of text, as a link or emphasis does.
+func inlineTag(tag string) bool {
+	tag = strings.TrimPrefix(tag, "/")
+	if i := strings.IndexAny(tag, " \t\n/"); i >= 0 {
+		tag = tag[:i]
+	}
+	switch strings.ToLower(tag) {
+	case "a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u":
+		return true
+	}
+	return false
 }
 
 // QAPage is a thread's first page as schema.org's QAPage: the question,
@@ -79,47 +106,31 @@ func QAPage(baseURL string, v models.ThreadView, solution *models.Post) string {
 		return ""
 	}
 	q := v.Posts[0]
-	person := func(u models.User) map[string]any {
+	person := func(u models.User) ldPerson {
 		if u.Deleted() {
-			return map[string]any{"@type": "Person", "name": deletedPersonName}
+			return ldPerson{Type: "Person", Name: deletedPersonName}
 		}
-		return map[string]any{"@type": "Person", "name": u.Username, "url": baseURL + UserPath(u.Username)}
+		return ldPerson{Type: "Person", Name: u.Username, URL: baseURL + UserPath(u.Username)}
 	}
-	answer := func(p models.Post) map[string]any {
-		return map[string]any{
-			"@type":       "Answer",
-			"text":        PlainText(p.HTML),
-			"dateCreated": Stamp(p.CreatedAt),
-			"upvoteCount": p.HelpfulCount,
-			"url":         baseURL + PostPath(th.ID, th.Slug, p.Position, p.ID),
-			"author":      person(p.User),
+	answer := func(p models.Post) *ldAnswer {
+		return &ldAnswer{
+			Type: "Answer", Text: PlainText(p.HTML), DateCreated: Stamp(p.CreatedAt), UpvoteCount: p.HelpfulCount,
+			URL: baseURL + PostPath(th.ID, th.Slug, p.Position, p.ID), Author: person(p.User),
 		}
 	}
-	question := map[string]any{
-		"@type":       "Question",
-		"name":        th.Title,
-		"text":        PlainText(q.HTML),
-		"answerCount": th.ReplyCount,
-		"dateCreated": Stamp(th.CreatedAt),
-		"author":      person(q.User),
-		"url":         baseURL + ThreadPath(th.ID, th.Slug),
+	question := ldQuestion{
+		Type: "Question", Name: th.Title, Text: PlainText(q.HTML), AnswerCount: th.ReplyCount,
+		DateCreated: Stamp(th.CreatedAt), Author: person(q.User), URL: baseURL + ThreadPath(th.ID, th.Slug),
 	}
 	if solution != nil && solution.Public() {
-		question["acceptedAnswer"] = answer(*solution)
+		question.AcceptedAnswer = answer(*solution)
 	}
-	var suggested []map[string]any
 	for _, p := range v.Posts[1:] {
 		if p.Public() && (solution == nil || p.ID != solution.ID) {
-			suggested = append(suggested, answer(p))
+			question.SuggestedAnswer = append(question.SuggestedAnswer, answer(p))
 		}
 	}
-	if len(suggested) > 0 {
-		question["suggestedAnswer"] = suggested
-	}
-	doc := map[string]any{"@context": "https://schema.org", "@type": "QAPage", "mainEntity": question}
-	if lang := or(th.TitleLang, q.Lang); lang != "" {
-		doc["inLanguage"] = lang
-	}
+	doc := ldQAPage{Context: "https://schema.org", Type: "QAPage", InLanguage: or(th.TitleLang, q.Lang), MainEntity: question}
 	// json.Marshal writes <, > and & as \u escapes: the document cannot
 	// end the <script> element it is written in.
 	out, err := json.Marshal(doc)
@@ -128,3 +139,37 @@ func QAPage(baseURL string, v models.ThreadView, solution *models.Post) string {
 	}
 	return string(out)
 }
+
+// The schema.org shapes QAPage writes.
+type (
+	ldQAPage struct {
+		Context    string     `json:"@context"`
+		Type       string     `json:"@type"`
+		InLanguage string     `json:"inLanguage,omitempty"`
+		MainEntity ldQuestion `json:"mainEntity"`
+	}
+	ldQuestion struct {
+		Type            string      `json:"@type"`
+		Name            string      `json:"name"`
+		Text            string      `json:"text"`
+		AnswerCount     int         `json:"answerCount"`
+		DateCreated     string      `json:"dateCreated"`
+		Author          ldPerson    `json:"author"`
+		URL             string      `json:"url"`
+		AcceptedAnswer  *ldAnswer   `json:"acceptedAnswer,omitempty"`
+		SuggestedAnswer []*ldAnswer `json:"suggestedAnswer,omitempty"`
+	}
+	ldAnswer struct {
+		Type        string   `json:"@type"`
+		Text        string   `json:"text"`
+		DateCreated string   `json:"dateCreated"`
+		UpvoteCount int      `json:"upvoteCount"`
+		URL         string   `json:"url"`
+		Author      ldPerson `json:"author"`
+	}
+	ldPerson struct {
+		Type string `json:"@type"`
+		Name string `json:"name"`
+		URL  string `json:"url,omitempty"`
+	}
+)
