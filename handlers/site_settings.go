@@ -60,17 +60,19 @@ func (h *Handler) showSiteSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderSiteSettings(c, fiber.StatusOK, stored, nil)
+	return h.renderSiteSettings(c, fiber.StatusOK, stored, "", nil)
 }
 
-func (h *Handler) renderSiteSettings(c *fiber.Ctx, status int, form models.SiteSettings, errs map[string]string) error {
+// renderSiteSettings shows the page; daysTyped is the days field as typed
+// when it was not a number, so it comes back as it was.
+func (h *Handler) renderSiteSettings(c *fiber.Ctx, status int, form models.SiteSettings, daysTyped string, errs map[string]string) error {
 	b := h.baseTitled(c, "settings.title")
 	msgs := map[string]string{}
 	for field, id := range errs {
 		msgs[field] = b.T(id)
 	}
 	return h.render(c, status, views.SiteSettingsPage, views.SiteSettingsData{
-		Base: b, Form: form, Defaults: h.siteDefaults(), Errors: msgs,
+		Base: b, Form: form, Defaults: h.siteDefaults(), Errors: msgs, DaysTyped: daysTyped,
 	})
 }
 
@@ -82,6 +84,7 @@ func (h *Handler) saveSiteSettings(c *fiber.Ctx) error {
 		return err
 	}
 	var form models.SiteSettings
+	var daysTyped string
 	if c.FormValue("action") != "reset" {
 		form = models.SiteSettings{
 			SiteName:        c.FormValue("site_name"),
@@ -96,7 +99,7 @@ func (h *Handler) saveSiteSettings(c *fiber.Ctx) error {
 		if days := strings.TrimSpace(c.FormValue("handoff_days")); days != "" {
 			n, err := strconv.Atoi(days)
 			if err != nil {
-				n = -1 // refused by Check, with the form kept
+				n, daysTyped = -1, days // refused by Check; the text comes back
 			}
 			form.HandOffDays = n
 		}
@@ -104,7 +107,7 @@ func (h *Handler) saveSiteSettings(c *fiber.Ctx) error {
 	err = h.store.SaveSiteSettings(c.UserContext(), user, form, views.Languages)
 	var refused *models.SettingsError
 	if errors.As(err, &refused) {
-		return h.renderSiteSettings(c, fiber.StatusUnprocessableEntity, form, refused.Fields)
+		return h.renderSiteSettings(c, fiber.StatusUnprocessableEntity, form, daysTyped, refused.Fields)
 	}
 	if err != nil {
 		return err

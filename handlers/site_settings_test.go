@@ -81,9 +81,11 @@ func TestSiteSettingsRefuseBadInputAndKeepTheForm(t *testing.T) {
 			"help_center_url":  "javascript:alert(1)",
 			"status_url":       "status.acme.example",
 			"default_language": "xx",
+			"handoff_days":     "three",
 		}))
 		expect(t, p, http.StatusUnprocessableEntity, "Nothing was saved", `value="Acme Community"`,
-			`id="help_center_url-error"`, `id="status_url-error"`, `id="default_language-error"`, "Write a full address starting with https://")
+			`id="help_center_url-error"`, `id="status_url-error"`, `id="default_language-error"`, "Write a full address starting with https://",
+			`id="handoff_days-error"`, `value="three"`, "Write a number of days from 1 to 365")
 		// Nothing was stored, and no page links the script.
 		s, err := f.srv.Store.SiteSettings(context.Background())
 		if err != nil || s != (models.SiteSettings{}) {

@@ -154,7 +154,7 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	if data.Solution, err = h.store.SolutionOf(ctx, view); err != nil {
 		return err
 	}
-	data.Meta = h.threadMeta(view, data.Solution)
+	data.Meta = h.threadMeta(view, data.Solution, data.User == nil)
 	data.HandOff = views.HandOff(data.Help.ContactForm, h.cfg.BaseURL, data.User, view.Thread)
 	if data.User != nil && data.User.CanModerate() {
 		cats, err := h.store.Categories(ctx)
@@ -331,15 +331,21 @@ func (h *Handler) refusal(c *fiber.Ctx, t views.Translator, err error) (string, 
 
 // threadMeta describes a thread page to search engines and link previews:
 // its page's address, the question's opening words, its language, and on
-// the first page the question and answers as structured data.
-func (h *Handler) threadMeta(view models.ThreadView, solution *models.Post) views.PageMeta {
+// the first page the question and answers as structured data. Crawlers and
+// link previews never sign in, so the description and the structured data
+// (the text of every post on the page) are made for visitors only, whose
+// pages the page cache keeps.
+func (h *Handler) threadMeta(view models.ThreadView, solution *models.Post, visitor bool) views.PageMeta {
 	th := view.Thread
 	m := views.PageMeta{
 		Canonical: h.cfg.BaseURL + views.PagePath(views.ThreadPath(th.ID, th.Slug), view.Page),
 		Type:      "article",
 		Lang:      th.TitleLang,
-		JSONLD:    views.QAPage(h.cfg.BaseURL, view, solution),
 	}
+	if !visitor {
+		return m
+	}
+	m.JSONLD = views.QAPage(h.cfg.BaseURL, view, solution)
 	if len(view.Posts) > 0 && view.Posts[0].Position == 1 && view.Posts[0].Public() {
 		m.Description = views.Describe(view.Posts[0].HTML)
 	}

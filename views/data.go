@@ -458,4 +458,6 @@ type SiteSettingsData struct {
 	Form     models.SiteSettings
 	Defaults models.SiteSettings
 	Errors   map[string]string
+	// DaysTyped is the days field as typed, when it was not a number.
+	DaysTyped string
 }
