@@ -58,8 +58,3 @@ func (q *queue) enter(ctx context.Context, user int64) (leave func(), err error)
 		return nil, fmt.Errorf("ocr: wait for a worker: %w", context.Cause(ctx))
 	}
 }
-
-// state tells how many images are admitted and being read, for tests.
-func (q *queue) state() (admitted, reading int) {
-	return len(q.admitted), len(q.workers)
-}
