@@ -64,7 +64,13 @@ func (h *Handler) renderEdit(c *fiber.Ctx, status int, post models.Post, form vi
 	b := h.baseTitled(c, "edit.title")
 	// A question may stay where it is, or move where questions are taken.
 	cats = models.OpenCategories(cats, post.Thread.CategoryID)
-	return h.render(c, status, views.Edit, views.EditData{Base: b, Post: post, Categories: cats, Form: form})
+	var shown []models.Upload
+	if u := currentUser(c); u != nil && u.CanModerate() {
+		if shown, err = h.store.UploadsOf(c.UserContext(), post.UserID, models.UploadHashes(post.HTML)); err != nil {
+			return err
+		}
+	}
+	return h.render(c, status, views.Edit, views.EditData{Base: b, Post: post, Categories: cats, Form: form, Images: shown})
 }
 
 // updatePost saves an edit; the previous text is kept as a revision.
@@ -75,10 +81,18 @@ func (h *Handler) updatePost(c *fiber.Ctx) error {
 	}
 	t := h.catalog.In(language(c))
 	form := views.PostForm{Body: utils.CopyString(c.FormValue("body"))}
-	edit := models.PostEdit{Body: form.Body}
 	if post.Position == 1 {
 		form.Title = utils.CopyString(c.FormValue("title"))
 		form.CategoryID, _ = strconv.ParseInt(c.FormValue("category"), 10, 64)
+	}
+	if status, err := h.attachFormImages(c, &form); err != nil || status != 0 {
+		if err != nil {
+			return err
+		}
+		return h.renderEdit(c, status, post, form)
+	}
+	edit := models.PostEdit{Body: form.Body}
+	if post.Position == 1 {
 		form.Errors = threadInput{CategoryID: form.CategoryID, Title: form.Title, Body: form.Body}.validate(t)
 		edit.Title, edit.CategoryID = strings.TrimSpace(form.Title), form.CategoryID
 	} else if msg := validateBody(t, form.Body); msg != "" {
@@ -95,7 +109,9 @@ func (h *Handler) updatePost(c *fiber.Ctx) error {
 		return h.renderEdit(c, status, post, form)
 	}
 	var check *views.PrivacyCheck
-	if edit.Title, edit.Body, check = h.screenPrivacy(c, edit.Title, edit.Body); check != nil {
+	if edit.Title, edit.Body, check, err = h.screenPrivacy(c, edit.Title, edit.Body); err != nil {
+		return err
+	} else if check != nil {
 		form.Privacy = check
 		return h.renderEdit(c, fiber.StatusUnprocessableEntity, post, form)
 	}

@@ -124,7 +124,10 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Post("/p/:id<int>/history/:rev<int>/:action", h.setRevisionHidden)
 	app.Get("/p/:id<int>/flag", h.showFlag)
 	app.Post("/p/:id<int>/flag", h.limit(flagRule, false), h.flagPost)
+	app.Get(models.UploadPrefix+":name", h.serveUpload) // or, without a dot, the next route's
 	app.Get("/u/:username", h.showUser)
+	app.Post("/uploads", h.limit(uploadRule, false), h.createUpload)
+	app.Post("/p/:id<int>/images/remove", h.removeImage)
 	app.Get("/lang/:lang", h.setLanguage)
 	app.Get("/theme/:theme", h.setTheme)
 	app.Get("/search", h.limit(searchRule, true), h.showSearch)

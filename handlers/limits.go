@@ -26,6 +26,8 @@ type Limits struct {
 	// Preview is the composer's previews, per user: they store nothing, so
 	// they have a budget of their own and leave Post's to posting.
 	Preview ratelimit.Rule
+	// Upload is images sent to attach to posts, per user.
+	Upload ratelimit.Rule
 }
 
 // DefaultLimits are generous for people and tight for scripts.
@@ -39,6 +41,7 @@ var DefaultLimits = Limits{
 	// A check runs at each pause in typing: a fast writer pauses often.
 	Check:   ratelimit.Rule{Name: "check", Limit: 120, Window: time.Minute},
 	Preview: ratelimit.Rule{Name: "preview", Limit: 30, Window: time.Minute},
+	Upload:  ratelimit.Rule{Name: "upload", Limit: 20, Window: time.Minute},
 }
 
 // limitFields pairs each budget's name (models.BudgetNames) with its rule.
@@ -54,6 +57,7 @@ var limitFields = []struct {
 	{"signin", func(l *Limits) *ratelimit.Rule { return &l.SignIn }},
 	{"check", func(l *Limits) *ratelimit.Rule { return &l.Check }},
 	{"preview", func(l *Limits) *ratelimit.Rule { return &l.Preview }},
+	{"upload", func(l *Limits) *ratelimit.Rule { return &l.Upload }},
 }
 
 // Set gives the rule of a budget name (models.BudgetNames) its limit and
@@ -185,6 +189,7 @@ func searchRule(l Limits) ratelimit.Rule  { return l.Search }
 func signInRule(l Limits) ratelimit.Rule  { return l.SignIn }
 func checkRule(l Limits) ratelimit.Rule   { return l.Check }
 func previewRule(l Limits) ratelimit.Rule { return l.Preview }
+func uploadRule(l Limits) ratelimit.Rule  { return l.Upload }
 
 func isPreview(c *fiber.Ctx) bool { return c.FormValue("action") == "preview" }
 

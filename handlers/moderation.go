@@ -396,6 +396,7 @@ var ruleSettings = func() []ruleSetting {
 		{name: "cooldown", duration: func(r *models.Rules) *models.Duration { return &r.Cooldown }},
 		{name: "duplicate_window", duration: func(r *models.Rules) *models.Duration { return &r.DuplicateWindow }},
 		{name: "flag_threshold", count: func(r *models.Rules) *int { return &r.FlagThreshold }, min: 1},
+		{name: "uploads_per_day", count: func(r *models.Rules) *int { return &r.UploadsPerDay }},
 	}
 	for _, b := range models.BudgetNames {
 		settings = append(settings, ruleSetting{name: "limit_" + b, budget: b})

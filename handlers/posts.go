@@ -23,6 +23,12 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 	}
 	body := utils.CopyString(c.FormValue("body"))
 	form := views.PostForm{Body: body}
+	if status, err := h.attachFormImages(c, &form); err != nil || status != 0 {
+		if err != nil {
+			return err
+		}
+		return h.rerenderThread(c, int64(id), status, form)
+	}
 	if msg := validateBody(h.catalog.In(language(c)), body); msg != "" {
 		return h.keepReply(c, int64(id), body, msg, fiber.StatusUnprocessableEntity)
 	}
@@ -33,7 +39,10 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 		}
 		return h.rerenderThread(c, int64(id), status, form)
 	}
-	_, body, check := h.screenPrivacy(c, "", body)
+	_, body, check, err := h.screenPrivacy(c, "", body)
+	if err != nil {
+		return err
+	}
 	if check != nil {
 		form.Privacy = check
 		return h.rerenderThread(c, int64(id), fiber.StatusUnprocessableEntity, form)

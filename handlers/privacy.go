@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
+	"hiroba/models"
 	"hiroba/models/guard"
 	"hiroba/views"
 )
@@ -14,31 +17,76 @@ const (
 )
 
 // screenPrivacy checks a post's title and body for personal data before it
-// is published. With nothing found, or once the author has chosen, it
-// returns the text to store; otherwise it returns the check to show, and
-// nothing is published or changed behind the author's back. The choice is
-// applied to the text as submitted, found afresh, never to offsets that
-// travelled through the form.
-func (h *Handler) screenPrivacy(c *fiber.Ctx, title, body string) (string, string, *views.PrivacyCheck) {
-	if h.cfg.Guard == nil {
-		return title, body, nil
+// is published, and the images it shows for what their text gave away.
+// With nothing found, or once the author has chosen, it returns the text to
+// store; otherwise it returns the check to show, and nothing is published
+// or changed behind the author's back. The choice is applied to the text as
+// submitted, found afresh, never to offsets that travelled through the form.
+// Blacking out an image stores a painted copy and points the post at it.
+func (h *Handler) screenPrivacy(c *fiber.Ctx, title, body string) (string, string, *views.PrivacyCheck, error) {
+	var inTitle, inBody []guard.Finding
+	if h.cfg.Guard != nil {
+		inTitle, inBody = h.cfg.Guard.Check(title), h.cfg.Guard.Check(body)
 	}
-	inTitle, inBody := h.cfg.Guard.Check(title), h.cfg.Guard.Check(body)
-	if len(inTitle) == 0 && len(inBody) == 0 {
-		return title, body, nil
+	shown, err := h.imagesWithFindings(c, body)
+	if err != nil {
+		return title, body, nil, err
+	}
+	if len(inTitle) == 0 && len(inBody) == 0 && len(shown) == 0 {
+		return title, body, nil, nil
 	}
 	switch c.FormValue("privacy") {
 	case privacyRedact:
-		return guard.Redact(title, inTitle), guard.Redact(body, inBody), nil
+		for _, up := range shown {
+			painted, err := h.blackOut(c.UserContext(), *currentUser(c), up)
+			if err != nil {
+				return title, body, nil, err
+			}
+			body = strings.ReplaceAll(body, up.Path(), painted.Path())
+		}
+		return guard.Redact(title, inTitle), guard.Redact(body, inBody), nil, nil
 	case privacyPost:
-		return title, body, nil
+		return title, body, nil, nil
 	}
-	check := &views.PrivacyCheck{Body: guard.Highlight(body, inBody)}
+	check := &views.PrivacyCheck{}
+	if len(inTitle) > 0 || len(inBody) > 0 {
+		check.Body = guard.Highlight(body, inBody)
+	}
 	if len(inTitle) > 0 {
 		check.Title = guard.Highlight(title, inTitle)
 	}
-	check.Kinds = kindsOf(append(inTitle, inBody...))
-	return title, body, check
+	kinds := append(inTitle, inBody...)
+	for _, up := range shown {
+		img := views.ImageCheck{URL: up.Path(), Width: up.Width, Height: up.Height}
+		for _, f := range up.Findings() {
+			kinds = append(kinds, guard.Finding{Kind: guard.Kind(f.Kind)})
+			img.Boxes = append(img.Boxes, views.ImageBox{Kind: f.Kind, X: f.Box.Min.X, Y: f.Box.Min.Y, Width: f.Box.Dx(), Height: f.Box.Dy()})
+		}
+		check.Images = append(check.Images, img)
+	}
+	check.Kinds = kindsOf(kinds)
+	return title, body, check, nil
+}
+
+// imagesWithFindings are the author's uploads that the body shows and in
+// whose text the guard found something.
+func (h *Handler) imagesWithFindings(c *fiber.Ctx, body string) ([]models.Upload, error) {
+	user := currentUser(c)
+	hashes := models.SourceUploadHashes(body)
+	if user == nil || len(hashes) == 0 {
+		return nil, nil
+	}
+	uploads, err := h.store.UploadsOf(c.UserContext(), user.ID, hashes)
+	if err != nil {
+		return nil, err
+	}
+	var found []models.Upload
+	for _, up := range uploads {
+		if up.OCRFindings != "" {
+			found = append(found, up)
+		}
+	}
+	return found, nil
 }
 
 // kindsOf lists what was found, each kind once, in the order found.

@@ -229,6 +229,12 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 	catID, _ := strconv.ParseInt(c.FormValue("category"), 10, 64)
 	in := threadInput{CategoryID: catID, Title: utils.CopyString(c.FormValue("title")), Body: utils.CopyString(c.FormValue("body"))}
 	form := views.PostForm{CategoryID: in.CategoryID, Title: in.Title, Body: in.Body}
+	if status, err := h.attachFormImages(c, &form); err != nil || status != 0 {
+		if err != nil {
+			return err
+		}
+		return h.renderCompose(c, status, form)
+	}
 	t := h.catalog.In(language(c))
 	form.Errors = in.validate(t)
 	if in.CategoryID > 0 {
@@ -254,7 +260,10 @@ func (h *Handler) createThread(c *fiber.Ctx) error {
 		}
 		return h.renderComposeWith(c, status, views.ComposeData{Form: form, Similar: similar, Checked: true})
 	}
-	title, body, check := h.screenPrivacy(c, strings.TrimSpace(in.Title), in.Body)
+	title, body, check, err := h.screenPrivacy(c, strings.TrimSpace(in.Title), in.Body)
+	if err != nil {
+		return err
+	}
 	if check != nil {
 		form.Privacy = check
 		return h.renderCompose(c, fiber.StatusUnprocessableEntity, form)

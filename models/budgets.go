@@ -71,11 +71,12 @@ type Budgets struct {
 	SignIn  Budget `json:"signin,omitzero"`
 	Check   Budget `json:"check,omitzero"`
 	Preview Budget `json:"preview,omitzero"`
+	Upload  Budget `json:"upload,omitzero"`
 }
 
 // BudgetNames are the budgets in the order the rules page lists them; each
 // is also the suffix of its environment variable (HIROBA_LIMIT_POST_IP).
-var BudgetNames = []string{"post", "post_ip", "flag", "vote", "search", "signin", "check", "preview"}
+var BudgetNames = []string{"post", "post_ip", "flag", "vote", "search", "signin", "check", "preview", "upload"}
 
 // Field returns the budget of a name in BudgetNames, or nil.
 func (b *Budgets) Field(name string) *Budget {
@@ -96,6 +97,8 @@ func (b *Budgets) Field(name string) *Budget {
 		return &b.Check
 	case "preview":
 		return &b.Preview
+	case "upload":
+		return &b.Upload
 	}
 	return nil
 }

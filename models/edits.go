@@ -111,14 +111,15 @@ func (s *Store) applyEdit(editor User, post *Post, in PostEdit, html string, now
 	}
 	s.touchThread(th)
 	s.touch(UserKey(post.UserID))
-	if post.Position != 1 || (in.Title == "" && in.CategoryID == 0) {
-		return nil
+	if post.Position == 1 && (in.Title != "" || in.CategoryID != 0) {
+		if err := s.retitle(&th, in.Title, in.CategoryID); err != nil {
+			return err
+		}
+		post.Thread = th
 	}
-	if err := s.retitle(&th, in.Title, in.CategoryID); err != nil {
-		return err
-	}
-	post.Thread = th
-	return nil
+	// After the thread's row is written, which would put its old
+	// thumbnail back.
+	return s.attachImages(*post, true)
 }
 
 // retitle changes a thread's title and category, moving the category counts.

@@ -137,6 +137,11 @@ type Thread struct {
 	ClosedAt       *time.Time // no more replies
 	PinnedAt       *time.Time // listed first in its category
 	PinnedGlobally bool       // and on the home page
+	// Thumb is the upload-store name of the small copy of the first image
+	// the question shows, with its size; empty when it shows none.
+	Thumb       string
+	ThumbWidth  int
+	ThumbHeight int
 	// FirstPostID is set by CreateThread for the caller; it is not stored.
 	FirstPostID     int64      `gorm:"-"`
 	FirstPostStatus PostStatus `gorm:"-"`

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ const (
 	RefuseBlockedWord   = "blocked_word"
 	RefuseClosed        = "closed"
 	RefuseArchived      = "archived" // the category is read-only
+	RefuseTooManyImages = "too_many_images"
 )
 
 // RefusedError says why a post was not accepted and, for limits, when the
@@ -124,6 +126,9 @@ type recentPost struct {
 func (s *Store) runPolicy(ctx context.Context, u User, editing int64, d draft, now time.Time, pace func(postingContext) error) (PostStatus, []string, error) {
 	if err := refuseRestricted(u, now); err != nil {
 		return "", nil, err
+	}
+	if n := len(UploadHashes(d.html)); n > MaxImagesPerPost {
+		return "", nil, &RefusedError{Reason: RefuseTooManyImages, Detail: strconv.Itoa(MaxImagesPerPost)}
 	}
 	if u.CanModerate() {
 		return StatusPublished, nil, nil

@@ -489,6 +489,9 @@ func (s *Store) storeReply(in NewReply, now time.Time, th Thread, post *Post) er
 		return err
 	}
 	post.Thread = th
+	if err := s.attachImages(*post, false); err != nil {
+		return err
+	}
 	s.touchThread(th)
 	s.touch(UserKey(in.UserID))
 	// A reply the author had kept waiting here has now gone out: drop it

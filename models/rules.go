@@ -26,6 +26,7 @@ type Rules struct {
 	Cooldown            Duration `json:"cooldown"`     // between two posts of anyone else
 	DuplicateWindow     Duration `json:"duplicate_window"`
 	FlagThreshold       int      `json:"flag_threshold"` // distinct flaggers that hide a post
+	UploadsPerDay       int      `json:"uploads_per_day"` // images one member may upload in 24 hours; 0: no limit
 	// Budgets replace the environment's request budgets; see Budget.
 	Budgets Budgets `json:"budgets,omitzero"`
 }
@@ -42,6 +43,7 @@ var DefaultRules = Rules{
 	Cooldown:            Duration(5 * time.Second),
 	DuplicateWindow:     Duration(5 * time.Minute),
 	FlagThreshold:       3,
+	UploadsPerDay:       30,
 }
 
 // Duration is a time.Duration that reads and writes as "30s" in settings.

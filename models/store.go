@@ -51,7 +51,8 @@ type Store struct {
 // NewStore wraps an open database of the given dialect (migrations.Postgres
 // or migrations.SQLite), with the search engine of that database.
 func NewStore(db *gorm.DB, dialect string) *Store {
-	s := &Store{db: db, dialect: dialect, search: search.SQLite, md: markdown.New(), replies: newReplyQueue(dialect)}
+	s := &Store{db: db, dialect: dialect, search: search.SQLite, replies: newReplyQueue(dialect)}
+	s.md = markdown.New(markdown.WithImageSizes(s.ImageSizes))
 	watchContentWrites(db)
 	switch dialect {
 	case migrations.Postgres:

@@ -62,6 +62,9 @@ func (s *Store) CreateThread(ctx context.Context, in NewThread) (Thread, error) 
 			return err
 		}
 		th.FirstPostID, th.FirstPostStatus = post.ID, status
+		if err := tx.attachImages(post, false); err != nil {
+			return err
+		}
 		tx.touchThread(th)
 		tx.touch(UserKey(in.UserID), KeyCategories)
 		if err := tx.notifyPost(post); err != nil {

@@ -180,6 +180,10 @@ type ThreadRow struct {
 	// AskerStaff and LastPosterStaff: they work for the vendor, and the
 	// list says so beside their names.
 	AskerStaff, LastPosterStaff bool
+	// Thumb is the address of a small copy of the question's first image,
+	// with its size; empty when it shows none.
+	Thumb                   string
+	ThumbWidth, ThumbHeight int
 }
 
 // ListLabels are the words every line of a list says, translated once.
@@ -197,7 +201,7 @@ func (d ListData) Rows() []ThreadRow {
 	rows := make([]ThreadRow, 0, len(d.List.Pinned)+len(d.List.Threads))
 	clock, lang := d.Clock(), d.Lang()
 	row := func(th *models.Thread, pinned bool) ThreadRow {
-		return ThreadRow{
+		r := ThreadRow{
 			Pinned: pinned, Path: ThreadPath(th.ID, th.Slug), Title: th.Title, TitleLang: th.TitleLang,
 			Solved: th.Solved(), Category: th.Category.Name(lang), CategorySlug: th.Category.Slug,
 			AskedBy:  d.T("thread.asked_by", "Name", d.AuthorName(th.User)),
@@ -206,6 +210,10 @@ func (d ListData) Rows() []ThreadRow {
 			ByOther:  th.LastPosterID != th.UserID, LastPoster: d.AuthorName(th.LastPoster),
 			AskerStaff: th.User.Staff, LastPosterStaff: th.LastPoster.Staff,
 		}
+		if th.Thumb != "" {
+			r.Thumb, r.ThumbWidth, r.ThumbHeight = models.UploadPrefix+th.Thumb, th.ThumbWidth, th.ThumbHeight
+		}
+		return r
 	}
 	for i := range d.List.Pinned {
 		rows = append(rows, row(&d.List.Pinned[i], true))
@@ -251,6 +259,8 @@ type EditData struct {
 	Post       models.Post
 	Categories []models.Category
 	Form       PostForm
+	// Images are the uploads the post shows, for a moderator to remove one.
+	Images []models.Upload
 }
 
 // HistoryData fills a post's history page: the post as it is, then each
@@ -271,14 +281,32 @@ type PostForm struct {
 	Preview    template.HTML
 	Privacy    *PrivacyCheck // personal data found; the author decides
 	Pending    bool          // the text is an edit still waiting for a moderator
+	// ImagesAdded counts the images this submission attached, which bring
+	// the form back to check their descriptions before posting.
+	ImagesAdded int
 }
 
 // PrivacyCheck shows an author the personal data found in their post, each
 // match highlighted, before anything is published.
 type PrivacyCheck struct {
-	Title template.HTML // the title with matches marked, when it has any
-	Body  template.HTML // the body with matches marked
-	Kinds []string      // what was found: email, api_key, card, …
+	Title  template.HTML // the title with matches marked, when it has any
+	Body   template.HTML // the body with matches marked, when it has any
+	Images []ImageCheck  // the images in whose text something was found
+	Kinds  []string      // what was found: email, api_key, card, …
+}
+
+// ImageCheck is an image shown in a privacy check, with what was found in
+// it outlined.
+type ImageCheck struct {
+	URL           string
+	Width, Height int
+	Boxes         []ImageBox
+}
+
+// ImageBox is where in an image the guard found something, in its pixels.
+type ImageBox struct {
+	Kind                string
+	X, Y, Width, Height int
 }
 
 // ComposeData fills the new-question page.

@@ -25,12 +25,13 @@ const LinkRel = "nofollow ugc noopener"
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	sizes  ImageSizes // nil: uploaded images are shown without a size
 }
 
 // New builds a renderer: GitHub-flavoured markdown, raw HTML dropped by the
 // parser, and the output passed through a user-content sanitizer anyway, so a
 // mistake in one layer is caught by the other.
-func New() *Renderer {
+func New(opts ...Option) *Renderer {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
 		goldmark.WithParserOptions(
@@ -51,11 +52,17 @@ func New() *Renderer {
 	policy.AllowAttrs("class").Matching(regexp.MustCompile(`^(` + MentionClass + `|` + RemoteImageClass + `)$`)).OnElements("a")
 	// Images load only from the forum itself (see localImages).
 	policy.AllowAttrs("src").Matching(localSource).OnElements("img")
+	policy.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
+	policy.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
 	policy.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + LinkRel + `$`)).OnElements("a")
 	policy.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w+-]+$`)).OnElements("code")
 	policy.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$|^checked$|^disabled$`)).OnElements("input")
 	policy.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
-	return &Renderer{md: md, policy: policy}
+	r := &Renderer{md: md, policy: policy}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
 }
 
 // Render returns the sanitized HTML of a markdown source. A source past one
@@ -71,6 +78,9 @@ func (r *Renderer) Render(ctx context.Context, source string) (string, error) {
 		return "", err
 	}
 	if err := checkTree(doc); err != nil {
+		return "", err
+	}
+	if err := r.sizeImages(ctx, doc); err != nil {
 		return "", err
 	}
 	if err := ctx.Err(); err != nil {
