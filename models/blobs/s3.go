@@ -161,6 +161,10 @@ func openS3(ctx context.Context, loc s3Location, creds *credentials.Credentials)
 	defer cancel()
 	ok, err := client.BucketExists(ctx, loc.bucket)
 	if err != nil {
+		switch minio.ToErrorResponse(err).Code {
+		case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch":
+			return nil, fmt.Errorf("blobs: open %s: %w (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)", loc, err)
+		}
 		return nil, fmt.Errorf("blobs: open %s: %w", loc, err)
 	}
 	if !ok {
