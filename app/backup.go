@@ -6,27 +6,38 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 
 	"hiroba/migrations"
 	"hiroba/models"
+	"hiroba/models/blobs"
 )
 
 // backup writes a consistent copy of the SQLite database to a new file
-// while the forum serves; for PostgreSQL it says how pg_dump does it.
+// while the forum serves, then copies the uploads into the folder
+// FILE.uploads beside it; for PostgreSQL it says how pg_dump does it, and
+// how to copy the uploads after.
 func backup(ctx context.Context, cfg Config, words []string, out io.Writer) error {
 	if len(words) != 1 || words[0] == "" {
 		return &commandError{code: 2, msg: "usage: hiroba backup FILE [flags]"}
 	}
 	file := words[0]
+	uploadsDir := file + ".uploads"
 	if dialect(cfg.DatabaseURL) == migrations.Postgres {
 		cmd, notes := pgDumpCommand(cfg.DatabaseURL, file)
 		fmt.Fprintf(out, "PostgreSQL is backed up with its own tool, pg_dump, which reads one consistent snapshot while the forum serves:\n\n  %s\n\n", cmd)
 		for _, n := range notes {
 			fmt.Fprintf(out, "%s\n", n)
 		}
+		// After the dump, so the copy holds every upload the dump's posts name.
+		fmt.Fprintf(out, "Then copy the uploads, which the dump does not hold, into a folder beside it:\n\n  hiroba move --uploads-to %s -uploads %s\n\n",
+			shellQuote("file:"+uploadsDir), shellQuote(cfg.Uploads))
+		if strings.HasPrefix(cfg.Uploads, "s3://") {
+			fmt.Fprintf(out, "(An S3 bucket may instead be kept by its own versioning or replication.)\n")
+		}
 		fmt.Fprintf(out, "Restore into an empty database with: pg_restore --no-owner --dbname=URL %s\n", shellQuote(file))
-		return &commandError{code: 1, msg: "no backup written: run pg_dump as shown above"}
+		return &commandError{code: 1, msg: "no backup written: run pg_dump as shown above, then copy the uploads"}
 	}
 	// The schema is left as it is: a backup changes nothing.
 	store, err := models.Open(cfg.DatabaseURL)
@@ -42,7 +53,29 @@ func backup(ctx context.Context, cfg Config, words []string, out io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(out, "backed up the SQLite database to %s\n", file)
+	// The uploads after the database: the copy then holds every upload the
+	// copied posts name (and perhaps a few newer ones, which do no harm).
+	if err := backupUploads(ctx, cfg, uploadsDir, out); err != nil {
+		return &commandError{code: 1, msg: fmt.Sprintf("the database is backed up, but copying the uploads stopped: %v\nFinish it with: hiroba move --uploads-to %s -uploads %s",
+			err, shellQuote("file:"+uploadsDir), shellQuote(cfg.Uploads))}
+	}
 	return nil
+}
+
+// backupUploads copies every upload into dir, a folder that is itself a
+// file store: restore by pointing HIROBA_UPLOADS at it (or a copy of it),
+// or by moving it into another store with hiroba move --uploads-to.
+func backupUploads(ctx context.Context, cfg Config, dir string, out io.Writer) error {
+	from, err := openUploads(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	// Made even when there is nothing to copy, so every backup has one.
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	_, err = copyUploads(ctx, from, blobs.NewFile(dir), out)
+	return err
 }
 
 // dialect names the database a URL opens without opening it.

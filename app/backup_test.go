@@ -131,11 +131,18 @@ func TestBackupOnPostgresShowsPgDump(t *testing.T) {
 	if !strings.Contains(out, want) {
 		t.Errorf("the command is not\n  %s\nin:\n%s", want, out)
 	}
+	// The uploads are not in the dump: it says how to copy them after it.
+	want = "hiroba move --uploads-to file:" + file + ".uploads -uploads file:./data/uploads"
+	if !strings.Contains(out, want) || strings.Index(out, want) < strings.Index(out, "pg_dump") {
+		t.Errorf("the uploads' command is not\n  %s\nafter pg_dump's in:\n%s", want, out)
+	}
 	if strings.Contains(out+errOut, "s3cret") {
 		t.Errorf("the password was printed:\n%s", out)
 	}
-	if _, err := os.Stat(file); !os.IsNotExist(err) {
-		t.Errorf("a file was written: %v", err)
+	for _, f := range []string{file, file + ".uploads"} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("%s was written: %v", f, err)
+		}
 	}
 }
 

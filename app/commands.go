@@ -27,17 +27,18 @@ type command struct {
 
 // commands are what `hiroba -h` lists, in this order.
 var commands = []command{
-	{name: "serve", args: "[flags]", summary: "run the forum (what hiroba does without a command)", flags: []string{"addr", "base-url", "database"}},
+	{name: "serve", args: "[flags]", summary: "run the forum (what hiroba does without a command)", flags: []string{"addr", "base-url", "database", "uploads"}},
 	{name: "migrate", args: "[flags]", summary: "bring the database schema up to date, then exit", flags: []string{"database"}},
 	{name: "seed", args: "[flags]", summary: "fill the database with a generated forum in English and Japanese, to try or measure it",
 		flags: []string{"database"}, own: func(fs *flag.FlagSet) { new(seedOptions).define(fs) }},
 	{name: "admin", args: "grant USERNAME member|moderator|admin [flags]", summary: "give a user a role (they must have signed in once), recorded in the audit log",
 		flags: []string{"database"}},
-	{name: "backup", args: "FILE [flags]", summary: "copy the SQLite database to a new FILE while the forum serves (for PostgreSQL: shows the pg_dump command)",
-		flags: []string{"database"}},
-	{name: "move", args: "--to URL [flags]", summary: "copy the whole forum into another, empty database (SQLite or PostgreSQL), then check the copy",
-		flags: []string{"database"}, own: func(fs *flag.FlagSet) {
-			fs.String("to", "", "the database to copy into: sqlite:PATH or postgres://… (required; must be empty)")
+	{name: "backup", args: "FILE [flags]", summary: "copy the SQLite database to a new FILE and the uploads into the folder FILE.uploads while the forum serves (for PostgreSQL: shows the pg_dump command)",
+		flags: []string{"database", "uploads"}},
+	{name: "move", args: "--to URL [--uploads-to SPEC] [flags]", summary: "copy the whole forum into another, empty database (SQLite or PostgreSQL), and its uploads into another store, then check the copy",
+		flags: []string{"database", "uploads"}, own: func(fs *flag.FlagSet) {
+			fs.String("to", "", "the database to copy into: sqlite:PATH or postgres://… (must be empty; leave out to copy only the uploads)")
+			fs.String("uploads-to", "", "the upload store to copy the uploads into, adding what it lacks: file:DIR or s3://BUCKET/PREFIX?… (leave out to copy only the database)")
 		}},
 	{name: "help", args: "[COMMAND]", summary: "show this list, or what a command takes"},
 }

@@ -8,11 +8,15 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"hiroba/handlers"
 	"hiroba/handlers/forwarded"
+	"hiroba/models/blobs"
+	"hiroba/models/database"
 )
 
 // Config is everything the forum reads from its environment. Every field has
@@ -46,6 +50,11 @@ type Config struct {
 	MailFrom string // HIROBA_MAIL_FROM
 
 	RedisURL string // HIROBA_REDIS_URL: shared rate-limit counters and page invalidations
+	// Uploads is where uploaded images are kept (HIROBA_UPLOADS):
+	// file:DIR, by default the folder uploads beside the SQLite database,
+	// or s3://BUCKET/PREFIX?endpoint=… for several instances; see
+	// blobs.Open.
+	Uploads string
 	// Limits are the request budgets (HIROBA_LIMIT_POST=10/1m, …; see
 	// limitsFromEnv); unset rules take their defaults.
 	Limits handlers.Limits
@@ -75,6 +84,9 @@ type Config struct {
 
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time
+	// getenv is the environment the configuration was read from; the S3
+	// upload store reads the AWS credentials through it.
+	getenv func(string) string
 }
 
 // LoadConfig reads the environment through getenv, then the flags in args.
@@ -106,6 +118,8 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		SMTPURL:          env("HIROBA_SMTP_URL", ""),
 		MailFrom:         env("HIROBA_MAIL_FROM", ""),
 		RedisURL:         env("HIROBA_REDIS_URL", ""),
+		Uploads:          env("HIROBA_UPLOADS", ""),
+		getenv:           getenv,
 	}
 	c.AccountIDPatterns = strings.Fields(env("HIROBA_ACCOUNT_ID_PATTERNS", ""))
 	switch strings.ToLower(env("HIROBA_METRICS", "on")) {
@@ -145,7 +159,38 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	if _, err := url.Parse(c.BaseURL); err != nil {
 		return Config{}, fmt.Errorf("app: HIROBA_BASE_URL: %w", err)
 	}
+	if c.Uploads == "" {
+		c.Uploads = defaultUploads(c.DatabaseURL)
+	}
+	if err := blobs.Check(c.Uploads); err != nil {
+		return Config{}, fmt.Errorf("app: HIROBA_UPLOADS: %w", err)
+	}
 	return c, nil
+}
+
+// defaultUploads keeps uploads in the folder uploads beside the SQLite
+// database (data/uploads by default), so a forum's data stays in one place.
+// A PostgreSQL forum, which has no such folder, keeps them in data/uploads
+// of the working directory; with several instances, set an S3 store.
+func defaultUploads(databaseURL string) string {
+	dir := filepath.Dir(database.DefaultSQLitePath)
+	if path, ok := strings.CutPrefix(databaseURL, "sqlite:"); ok && path != "" && path != ":memory:" {
+		dir = filepath.Dir(path)
+	}
+	dir = filepath.Join(dir, "uploads")
+	if !filepath.IsAbs(dir) {
+		dir = "." + string(filepath.Separator) + dir
+	}
+	return "file:" + dir
+}
+
+// env reads the environment the configuration came from: the process's,
+// for a Config not made by LoadConfig.
+func (c Config) env() func(string) string {
+	if c.getenv == nil {
+		return os.Getenv
+	}
+	return c.getenv
 }
 
 // defaultAddr is where the forum listens unless told otherwise: only this
@@ -162,6 +207,7 @@ func serverFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (HIROBA_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the site (HIROBA_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "database: sqlite:PATH or postgres://… (HIROBA_DATABASE_URL; default SQLite in data/hiroba.db)")
+	fs.StringVar(&c.Uploads, "uploads", c.Uploads, "where uploaded images are kept: file:DIR or s3://BUCKET/PREFIX?endpoint=HOST:PORT&region=REGION (HIROBA_UPLOADS; default file:DIR, DIR the folder uploads beside the SQLite database)")
 }
 
 // Loopback reports whether the address only accepts connections from this

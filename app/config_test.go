@@ -162,3 +162,40 @@ func TestLimitsFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// Uploads are kept beside the SQLite database unless told otherwise; a
+// PostgreSQL forum keeps them in data/uploads; a store that cannot be read
+// stops start-up and names the variable.
+func TestUploadsConfig(t *testing.T) {
+	env := func(vars map[string]string) func(string) string {
+		return func(k string) string { return vars[k] }
+	}
+	for _, tt := range []struct {
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{nil, nil, "file:./data/uploads"},
+		{map[string]string{"HIROBA_DATABASE_URL": "sqlite:/var/lib/hiroba/forum.db"}, nil, "file:/var/lib/hiroba/uploads"},
+		{map[string]string{"HIROBA_DATABASE_URL": "sqlite:forum.db"}, nil, "file:./uploads"},
+		{nil, []string{"-database", "sqlite:/srv/f/hiroba.db"}, "file:/srv/f/uploads"},
+		{map[string]string{"HIROBA_DATABASE_URL": "postgres://hiroba@db.internal/forum"}, nil, "file:./data/uploads"},
+		{map[string]string{"HIROBA_UPLOADS": "s3://shots/forum?region=eu-west-1"}, nil, "s3://shots/forum?region=eu-west-1"},
+		{map[string]string{"HIROBA_UPLOADS": "file:/srv/uploads"}, []string{"-uploads", "s3://other"}, "s3://other"},
+	} {
+		cfg, err := LoadConfig(env(tt.vars), tt.args)
+		if err != nil {
+			t.Errorf("%v %v: %v", tt.vars, tt.args, err)
+			continue
+		}
+		if cfg.Uploads != tt.want {
+			t.Errorf("%v %v: uploads in %q, want %q", tt.vars, tt.args, cfg.Uploads, tt.want)
+		}
+	}
+	for _, bad := range []string{"./uploads", "s3://", "s3://b?endpont=minio:9000", "s3://AKIAEXAMPLE:wJalrXUtnFEMI@b"} {
+		_, err := LoadConfig(env(map[string]string{"HIROBA_UPLOADS": bad}), nil)
+		if err == nil || !strings.Contains(err.Error(), "HIROBA_UPLOADS") || strings.Contains(err.Error(), "wJalrXUtnFEMI") {
+			t.Errorf("HIROBA_UPLOADS=%q: %v, want an error naming the variable and showing no secret", bad, err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"hiroba/migrations"
@@ -24,6 +25,8 @@ func testConfig(t *testing.T, dialect string) Config {
 	cfg.BaseURL = ""     // startServer fills in the real port
 	cfg.PageCacheTTL = 0 // tests read their own writes as visitors at once
 	cfg.SessionSecret = "test-secret-test-secret-test-secret"
+	// Not the working directory's data/uploads, which PostgreSQL's default is.
+	cfg.Uploads = "file:" + filepath.Join(t.TempDir(), "uploads")
 	switch dialect {
 	case migrations.SQLite:
 		cfg.DatabaseURL = modeltest.SQLiteURL(t)

@@ -16,6 +16,7 @@ import (
 	"hiroba/handlers/pagecache"
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
+	"hiroba/models/blobs"
 	"hiroba/models/guard"
 	"hiroba/public"
 	"hiroba/views"
@@ -32,6 +33,8 @@ type Server struct {
 	// Pages is the anonymous page cache, nil when it is off; its Stats
 	// say how it serves.
 	Pages *pagecache.Cache
+	// Uploads keeps uploaded images (HIROBA_UPLOADS).
+	Uploads blobs.Store
 
 	limiter ratelimit.Limiter
 	pageBus *pagecache.Redis // nil without Redis
@@ -62,6 +65,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err erro
 			limiter.Close()
 		}
 	}()
+	uploads, err := openUploads(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	pages, bus, err := newPages(ctx, cfg, store, log)
 	if err != nil {
 		return nil, err
@@ -71,7 +78,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err erro
 			bus.Close()
 		}
 	}()
-	app, h, err := newApp(cfg, store, limiter, pages, log)
+	app, h, err := newApp(cfg, store, limiter, pages, uploads, log)
 	if err != nil {
 		return nil, err
 	}
@@ -79,10 +86,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err erro
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, log: log, Store: store, App: app, Mailer: mail, Pages: pages, limiter: limiter, pageBus: bus}, nil
+	return &Server{cfg: cfg, log: log, Store: store, App: app, Mailer: mail, Pages: pages, Uploads: uploads, limiter: limiter, pageBus: bus}, nil
 }
 
-func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *pagecache.Cache, log *slog.Logger) (*fiber.App, *handlers.Handler, error) {
+func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *pagecache.Cache, uploads blobs.Store, log *slog.Logger) (*fiber.App, *handlers.Handler, error) {
 	assets, err := public.Load()
 	if err != nil {
 		return nil, nil, err
@@ -134,6 +141,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *p
 
 		SitemapPageSize: cfg.SitemapPageSize,
 		Metrics:         m,
+		Uploads:         uploads,
 	}, log)
 
 	app := fiber.New(fiber.Config{

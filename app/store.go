@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"hiroba/models"
+	"hiroba/models/blobs"
 )
 
 // openStore opens the configured database, brings its schema up to date and
@@ -28,4 +30,15 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*models.Store
 		return nil, err
 	}
 	return store, nil
+}
+
+// openUploads opens the store uploaded images are kept in. A wrong spec, a
+// bucket that is not there or credentials it refuses stop start-up here,
+// not the first person who attaches a screenshot.
+func openUploads(ctx context.Context, cfg Config) (blobs.Store, error) {
+	uploads, err := blobs.OpenEnv(ctx, cfg.Uploads, cfg.env())
+	if err != nil {
+		return nil, fmt.Errorf("app: HIROBA_UPLOADS: %w", err)
+	}
+	return uploads, nil
 }

@@ -14,6 +14,7 @@ import (
 	"hiroba/handlers/pagecache"
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
+	"hiroba/models/blobs"
 	"hiroba/models/guard"
 	"hiroba/public"
 	"hiroba/views"
@@ -49,6 +50,9 @@ type Config struct {
 	SitemapPageSize int
 	// Metrics counts rate-limit refusals; nil: nothing is counted.
 	Metrics *metrics.Metrics
+	// Uploads keeps the images people attach, by key: a folder for one
+	// instance, an S3 bucket shared by several. nil: uploads are off.
+	Uploads blobs.Store
 }
 
 // Handler serves every page of the forum.
