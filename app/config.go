@@ -55,6 +55,9 @@ type Config struct {
 	// or s3://BUCKET/PREFIX?endpoint=… for several instances; see
 	// blobs.Open.
 	Uploads string
+	// OCR reads the text in uploaded images for the personal-data guard
+	// (HIROBA_OCR): "auto" when tesseract is installed, "off" never.
+	OCR string
 	// Limits are the request budgets (HIROBA_LIMIT_POST=10/1m, …; see
 	// limitsFromEnv); unset rules take their defaults.
 	Limits handlers.Limits
@@ -119,6 +122,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		MailFrom:         env("HIROBA_MAIL_FROM", ""),
 		RedisURL:         env("HIROBA_REDIS_URL", ""),
 		Uploads:          env("HIROBA_UPLOADS", ""),
+		OCR:              env("HIROBA_OCR", "auto"),
 		getenv:           getenv,
 	}
 	c.AccountIDPatterns = strings.Fields(env("HIROBA_ACCOUNT_ID_PATTERNS", ""))
@@ -161,6 +165,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	}
 	if c.Uploads == "" {
 		c.Uploads = defaultUploads(c.DatabaseURL)
+	}
+	if c.OCR != "auto" && c.OCR != "off" {
+		return c, fmt.Errorf("HIROBA_OCR must be auto or off, not %q", c.OCR)
 	}
 	if err := blobs.Check(c.Uploads); err != nil {
 		return Config{}, fmt.Errorf("app: HIROBA_UPLOADS: %w", err)

@@ -142,17 +142,20 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *p
 		SitemapPageSize: cfg.SitemapPageSize,
 		Metrics:         m,
 		Uploads:         uploads,
+		OCR:             newOCR(cfg, log),
 	}, log)
 
 	app := fiber.New(fiber.Config{
 		AppName:               "hiroba",
 		DisableStartupMessage: true,
 		ErrorHandler:          h.ErrorHandler,
-		BodyLimit:             4 << 20, // room for a refused 1 MB post to come back with its reason
-		ReadTimeout:           15 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		ReadBufferSize:        16 << 10,
+		// A post form without a script may bring several screenshots at once
+		// (each up to 10 MB; the page's script sends them one by one).
+		BodyLimit:      32 << 20,
+		ReadTimeout:    15 * time.Second,
+		WriteTimeout:   30 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		ReadBufferSize: 16 << 10,
 		// Fiber's own c.Protocol and c.Hostname believe forwarding headers
 		// only from these peers; the forum itself reads forwarded.From.
 		EnableTrustedProxyCheck: true,
@@ -186,6 +189,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listener(ln) }()
 	go s.sweepSessions(ctx)
+	go s.sweepUploads(ctx)
 	go s.offerHandOffs(ctx)
 	defer s.startMailer(ctx)() // waited for, so Close never pulls the database from under a send
 	select {

@@ -15,6 +15,7 @@ import (
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 	"hiroba/models/blobs"
+	"hiroba/models/ocr"
 	"hiroba/models/guard"
 	"hiroba/public"
 	"hiroba/views"
@@ -53,6 +54,9 @@ type Config struct {
 	// Uploads keeps the images people attach, by key: a folder for one
 	// instance, an S3 bucket shared by several. nil: uploads are off.
 	Uploads blobs.Store
+	// OCR reads the text in uploaded images for Guard; nil: images go
+	// unread.
+	OCR *ocr.Reader
 }
 
 // Handler serves every page of the forum.
