@@ -3,6 +3,8 @@ package images
 import (
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 )
 
 // BlackOut paints each box solid black — where someone hid a key, an email
@@ -17,16 +19,16 @@ func BlackOut(data []byte, boxes []image.Rectangle) (Image, error) {
 	if err != nil {
 		return Image{}, err
 	}
-	w, h := d.orientedSize()
-	m := render(d.img, d.canvas, w, h, d.orientation)
+	// Paint on the decoded pixels where they can be, so that a PNG's other
+	// pixels come out exactly as they went in, semi-transparent ones too;
+	// a palette may lack black, and a turned photo must be turned first.
+	m, ok := d.img.(draw.Image)
+	if _, paletted := d.img.(*image.Paletted); !ok || paletted || d.orientation != orientNormal || d.img.Bounds() != d.canvas {
+		w, h := d.orientedSize()
+		m = render(d.img, d.canvas, w, h, d.orientation)
+	}
 	for _, box := range boxes {
-		r := box.Canon().Intersect(m.Rect)
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			row := m.Pix[m.PixOffset(r.Min.X, y):m.PixOffset(r.Max.X, y)]
-			for i := 0; i < len(row); i += 4 {
-				row[i], row[i+1], row[i+2], row[i+3] = 0, 0, 0, 0xff
-			}
-		}
+		draw.Draw(m, box.Canon().Intersect(m.Bounds()), image.NewUniform(color.Black), image.Point{}, draw.Src)
 	}
 	out, err := newEncoder().encode(m, d.outputPNG(data))
 	if err != nil {

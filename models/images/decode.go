@@ -35,12 +35,21 @@ func decode(data []byte, lim Limits) (decoded, error) {
 		}
 		return decoded{}, refuse(ReasonType, "starts %q", prefix(data, 16))
 	}
+	if format == "webp" && webpAnimated(data) {
+		// The WebP decoder reads still images only.
+		return decoded{}, refuse(ReasonType, "animated WebP")
+	}
 	cfg, err := decodeConfig(format, data)
 	if err != nil {
 		return decoded{}, refuse(ReasonCorrupt, "%s header: %v", format, err)
 	}
 	if err := checkSize(cfg.Width, cfg.Height, lim); err != nil {
 		return decoded{}, err
+	}
+	if format == "jpeg" {
+		if n := jpegScans(data, maxJPEGScans); n > maxJPEGScans {
+			return decoded{}, refuse(ReasonCorrupt, "more than %d scans", maxJPEGScans)
+		}
 	}
 	img, err := decodeImage(format, data)
 	if err != nil {
@@ -67,7 +76,12 @@ func checkSize(w, h int, lim Limits) error {
 	return nil
 }
 
-func decodeConfig(format string, data []byte) (image.Config, error) {
+func decodeConfig(format string, data []byte) (cfg image.Config, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cfg, err = image.Config{}, fmt.Errorf("decoder panicked: %v", p)
+		}
+	}()
 	r := bytes.NewReader(data)
 	switch format {
 	case "png":

@@ -8,12 +8,12 @@
 // Content-Type a browser sent. Sizes are checked from the header before any
 // pixel is decoded, so a small file that claims a huge image costs nothing.
 //
-// Memory: one upload holds its decoded image (at most MaxPixels, 4 bytes a
-// pixel for 8-bit images, 8 for 16-bit PNGs) and the display version (at
-// most 1,600 px wide and MaxSide tall, 4 bytes a pixel); scaling streams
-// through a few rows at a time. With the defaults that is under 400 MB at
-// the very worst and a few tens of MB for a phone photo or a screenshot, so
-// callers should bound how many uploads are processed at once.
+// Memory: an upload holds its decoded pixels — from 1.5 bytes a pixel (a
+// JPEG photo) to 8 (a 16-bit PNG), and up to 12 more while a progressive
+// JPEG decodes — and its display version (4 bytes a pixel, at most 1,600 px
+// wide); scaling streams a few rows at a time. A phone photo or a screenshot
+// costs a few tens of MB, the worst the default limits allow several
+// hundred: callers bound how many uploads are processed at once.
 package images
 
 import (

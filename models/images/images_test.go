@@ -162,6 +162,8 @@ func TestProcessRefuses(t *testing.T) {
 		{"jpeg magic then junk", []byte("\xff\xd8\xff\xe0junk junk junk"), ReasonCorrupt},
 		{"gif header then junk", []byte("GIF89a\x10\x00\x10\x00junk"), ReasonCorrupt},
 		{"webp header then junk", []byte("RIFF\x10\x00\x00\x00WEBPVP8 junkjunk"), ReasonCorrupt},
+		{"animated webp", []byte("RIFF\x24\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x02\x00\x00\x00\x3f\x00\x00\x1f\x00\x00ANIM\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00"), ReasonType},
+		{"jpeg of a thousand scans", withScans(encodeJPEG(t, quadrants(64, 32)), 1000), ReasonCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -422,5 +424,43 @@ func TestProcessTurnsThenShrinks(t *testing.T) {
 		if layout(d) != "BRYG" || layout(th) != "BRYG" {
 			t.Errorf("%dx%d turned: quadrants %s and %s, want BRYG", tt.w, tt.h, layout(d), layout(th))
 		}
+	}
+}
+
+// withScans repeats a JPEG's scan n times: how a small file makes a
+// progressive decoder walk the whole image again and again.
+func withScans(j []byte, n int) []byte {
+	sos := bytes.LastIndex(j, []byte{0xff, 0xda})
+	scan := j[sos : len(j)-2]
+	out := append([]byte{}, j[:sos]...)
+	for range n {
+		out = append(out, scan...)
+	}
+	return append(out, 0xff, 0xd9)
+}
+
+func TestJPEGScans(t *testing.T) {
+	noisy := encodeJPEG(t, photoLike(64, 64, 3))
+	if !bytes.Contains(noisy[bytes.Index(noisy, []byte{0xff, 0xda})+2:len(noisy)-2], []byte{0xff, 0x00}) {
+		t.Fatal("the test JPEG has no stuffed 0xFF in its image data")
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want int
+	}{
+		{"one scan", noisy, 1},
+		{"five scans", withScans(noisy, 5), 5},
+		{"stops past the limit", withScans(noisy, 300), maxJPEGScans + 1},
+		{"cut in the header", noisy[:40], 0},
+		{"cut in the image data", noisy[:len(noisy)-40], 1},
+	}
+	for _, tt := range tests {
+		if got := jpegScans(tt.data, maxJPEGScans); got != tt.want {
+			t.Errorf("%s: %d scans, want %d", tt.name, got, tt.want)
+		}
+	}
+	if _, err := Process(withScans(noisy, maxJPEGScans), Limits{}); refusalOf(err) == ReasonCorrupt && strings.Contains(err.Error(), "scans") {
+		t.Errorf("refused a JPEG of %d scans: %v", maxJPEGScans, err)
 	}
 }

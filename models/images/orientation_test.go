@@ -148,5 +148,9 @@ func FuzzOrientationOf(f *testing.F) {
 			}
 		}
 		_ = webpLossless(data)
+		_ = webpAnimated(data)
+		if n := jpegScans(data, 3); n < 0 || n > 4 {
+			t.Fatalf("%d scans with a limit of 3", n)
+		}
 	})
 }
