@@ -38,10 +38,21 @@ func newLimitedForum(t *testing.T, rule ratelimit.Rule) *forum {
 
 func newForumWith(t *testing.T, dialect string, configure func(*app.Config)) *forum {
 	t.Helper()
-	cfg, err := app.LoadConfig(func(string) string { return "" }, nil)
+	return newForumFrom(t, dialect, func(string) string { return "" }, configure)
+}
+
+// newForumFrom is newForumWith over a configuration read from an
+// environment (getenv), as the server reads its own.
+func newForumFrom(t *testing.T, dialect string, getenv func(string) string, configure func(*app.Config)) *forum {
+	t.Helper()
+	cfg, err := app.LoadConfig(getenv, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if getenv("HIROBA_UPLOADS") == "" {
+		cfg.Uploads = "file:" + t.TempDir()
+	}
+	cfg.OCR = "off" // reading images' text takes seconds; the tests of it turn it on
 	cfg.SessionSecret = "handler-test-secret-handler-test"
 	switch dialect {
 	case migrations.SQLite:

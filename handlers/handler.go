@@ -5,6 +5,7 @@ package handlers
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,8 +16,8 @@ import (
 	"hiroba/handlers/ratelimit"
 	"hiroba/models"
 	"hiroba/models/blobs"
-	"hiroba/models/ocr"
 	"hiroba/models/guard"
+	"hiroba/models/ocr"
 	"hiroba/public"
 	"hiroba/views"
 )
@@ -72,6 +73,9 @@ type Handler struct {
 	// siteStored is what admins set on /admin/settings; see site.
 	siteStored *stored[models.SiteSettings]
 	zones      zones
+	// imageSlots bounds how many uploads are decoded at once: a large
+	// photo takes tens of megabytes while it is processed.
+	imageSlots chan struct{}
 }
 
 // New builds the handlers over their dependencies.
@@ -80,7 +84,8 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
-	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages}
+	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages,
+		imageSlots: make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))}
 	h.limits = newLimitsCache(store, cfg.Limits, log)
 	h.siteStored = newStored("site settings", models.SiteSettings{}, store.SiteSettings, log)
 	if h.pages != nil {

@@ -136,11 +136,22 @@ func (h *Handler) receiveImage(c *fiber.Ctx, user models.User, file *multipart.F
 	if err != nil {
 		return models.Upload{}, err
 	}
-	processed, err := images.Process(data, limits)
+	processed, err := h.process(ctx, data)
 	if err != nil {
 		return models.Upload{}, h.imageRefusal(t, err)
 	}
 	return h.storeImage(ctx, user, processed, true)
+}
+
+// process decodes and re-encodes an image when a slot is free.
+func (h *Handler) process(ctx context.Context, data []byte) (images.Processed, error) {
+	select {
+	case h.imageSlots <- struct{}{}:
+		defer func() { <-h.imageSlots }()
+	case <-ctx.Done():
+		return images.Processed{}, ctx.Err()
+	}
+	return images.Process(data, images.DefaultLimits)
 }
 
 // readFile reads an uploaded file, at most max bytes of it.
@@ -238,7 +249,7 @@ func (h *Handler) blackOut(ctx context.Context, user models.User, up models.Uplo
 	if err != nil {
 		return models.Upload{}, err
 	}
-	processed, err := images.Process(painted.Data, images.DefaultLimits)
+	processed, err := h.process(ctx, painted.Data)
 	if err != nil {
 		return models.Upload{}, err
 	}
