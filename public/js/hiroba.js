@@ -208,3 +208,370 @@ document.addEventListener("submit", function (ev) {
     menu.querySelector("summary").focus();
   });
 })();
+
+// Screenshots. Each image attached to a post, by the file input, a paste
+// or a drop on the text, first opens in the image editor (the <dialog> of
+// views/image_editor.templ), where its author drags boxes over anything
+// private. What is uploaded is the picture drawn again, boxes and all, as a
+// PNG: the original file never leaves the device, and the file input is
+// emptied so that the form does not send it either. The answer's markdown
+// goes in at the cursor. Files the browser cannot open as images stay in
+// the file input, for the server to judge when the post is sent. Without
+// this script the form sends the files as they are.
+(function () {
+  "use strict";
+  var dialog = document.getElementById("image-editor");
+  if (!dialog || !dialog.showModal || !window.fetch || !window.FormData || !window.createImageBitmap ||
+      !window.DataTransfer || !HTMLCanvasElement.prototype.toBlob) return;
+  var canvas = document.getElementById("image-editor-canvas");
+  var paint = canvas.getContext("2d");
+  var heading = document.getElementById("image-editor-heading");
+  var fileLine = document.getElementById("image-editor-file");
+  var status = document.getElementById("image-editor-status");
+  var alt = document.getElementById("image-editor-alt");
+  var buttons = {};
+  Array.prototype.forEach.call(dialog.querySelectorAll("button[data-editor]"), function (b) {
+    buttons[b.getAttribute("data-editor")] = b;
+  });
+  var text = dialog.dataset;
+  if (!paint || !buttons.undo || !buttons.clear || !buttons.cancel || !buttons.insert) return;
+
+  // say fills a message's {placeholders}; the server rendered the message
+  // in the page's language and left them for us.
+  function say(message, values) {
+    return (message || "").replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : all;
+    });
+  }
+  function list(files) { return Array.prototype.slice.call(files || []); }
+  function isImage(file) { return /^image\//.test(file.type); }
+  function baseName(name) { return (name || "").replace(/\.[^.]*$/, ""); }
+  function pngName(name) { return (baseName(name) || "image") + ".png"; }
+
+  // The queue of images waiting for the editor, one at a time, in order.
+  var queue = [], shown = 0, total = 0;
+  var current = null;   // {job, bitmap, boxes, drag}
+  var uploading = false;
+  var returnTo = null;  // where focus goes back when the editor closes
+  var carried = "";     // the last image's outcome, shown with the next one
+
+  Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+    var input = form.querySelector("input[type=file][name=images]");
+    var area = form.querySelector("textarea[name=body]");
+    var token = form.querySelector("input[name=_csrf]");
+    if (!input || !area || !token) return;
+    var post = { input: input, area: area, token: token, touched: false };
+    // What became of each file goes beside the file input, the refusals
+    // in an alert.
+    post.notes = document.createElement("div");
+    post.notes.className = "image-notes";
+    post.notes.setAttribute("role", "status");
+    post.errors = document.createElement("div");
+    post.errors.className = "image-errors";
+    post.errors.id = (input.id || "images") + "-errors";
+    post.errors.setAttribute("role", "alert");
+    input.after(post.notes, post.errors);
+    input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + post.errors.id).trim());
+
+    // Until the text has had the cursor, an image goes at its end.
+    ["focus", "pointerdown", "keydown"].forEach(function (type) {
+      area.addEventListener(type, function () { post.touched = true; });
+    });
+    input.addEventListener("change", function () {
+      var files = list(input.files);
+      if (!files.length) return;
+      input.value = "";
+      enqueue(post, files.filter(function (f) { return isImage(f) || f.type === ""; }), input);
+      keep(post, files.filter(function (f) { return !isImage(f) && f.type !== ""; }));
+    });
+    area.addEventListener("paste", function (ev) {
+      var data = ev.clipboardData;
+      var images = list(data && data.files).filter(isImage);
+      // A spreadsheet's or a document's text comes with a picture of
+      // itself; the text is what was meant.
+      if (!images.length || data.getData("text/plain")) return;
+      ev.preventDefault();
+      post.touched = true;
+      enqueue(post, images, area);
+    });
+    function dragsFiles(ev) {
+      return ev.dataTransfer && Array.prototype.indexOf.call(ev.dataTransfer.types, "Files") >= 0;
+    }
+    function over(ev) {
+      if (!dragsFiles(ev)) return;
+      ev.preventDefault();
+      ev.dataTransfer.dropEffect = "copy";
+      area.classList.add("image-drop");
+    }
+    area.addEventListener("dragenter", over);
+    area.addEventListener("dragover", over);
+    area.addEventListener("dragleave", function () { area.classList.remove("image-drop"); });
+    // A file dropped on the page would replace it with the file, text and
+    // all: every file dropped here is taken, the images to the editor.
+    area.addEventListener("drop", function (ev) {
+      area.classList.remove("image-drop");
+      if (!dragsFiles(ev)) return;
+      ev.preventDefault();
+      var files = list(ev.dataTransfer.files);
+      enqueue(post, files.filter(isImage), area);
+      keep(post, files.filter(function (f) { return !isImage(f); }));
+    });
+  });
+
+  // keep leaves files the editor cannot open in the form's file input, so
+  // they are sent with the post and the server says what it thinks of them.
+  function keep(post, files) {
+    if (!files.length) return;
+    var all = new DataTransfer();
+    list(post.input.files).concat(files).forEach(function (f) { all.items.add(f); });
+    post.input.files = all.files;
+    files.forEach(function (f) { tell(post.notes, say(text.unreadable, { name: f.name }), ""); });
+  }
+
+  function tell(box, message, className) {
+    var line = document.createElement("p");
+    line.className = className;
+    line.textContent = message;
+    box.append(line);
+    return message;
+  }
+
+  function enqueue(post, files, from) {
+    if (!files.length) return;
+    if (!current && !queue.length) {
+      shown = total = 0;
+      returnTo = from;
+      carried = "";
+      post.notes.textContent = post.errors.textContent = "";
+    }
+    files.forEach(function (file) { queue.push({ post: post, file: file }); });
+    total += files.length;
+    if (!current) next();
+  }
+
+  // decode applies the picture's EXIF orientation, as a photo viewer would.
+  function decode(file) {
+    return createImageBitmap(file, { imageOrientation: "from-image" })
+      .catch(function (err) {
+        if (err && err.name === "TypeError") return createImageBitmap(file);
+        throw err;
+      });
+  }
+
+  function next() {
+    var job = queue.shift();
+    if (!job) { finish(); return; }
+    shown++;
+    var mine = current = { job: job, bitmap: null, boxes: [], drag: null };
+    decode(job.file).then(function (bitmap) {
+      if (current !== mine) { bitmap.close(); return; } // the editor was closed meanwhile
+      current.bitmap = bitmap;
+      open(job);
+    }, function () {
+      keep(job.post, [job.file]);
+      if (current !== mine) return;
+      current = null;
+      next();
+    });
+  }
+
+  function open(job) {
+    canvas.width = current.bitmap.width;
+    canvas.height = current.bitmap.height;
+    draw();
+    alt.value = baseName(job.file.name);
+    fileLine.textContent = say(text.position, { index: shown, total: total, name: job.file.name });
+    status.textContent = carried;
+    carried = "";
+    setButtons();
+    if (!dialog.open) dialog.showModal();
+    heading.focus();
+  }
+
+  function finish() {
+    current = null;
+    if (dialog.open) dialog.close();
+    canvas.width = canvas.height = 0;
+    var to = returnTo;
+    returnTo = null;
+    if (to && to.isConnected) to.focus();
+  }
+
+  function release() {
+    if (current && current.bitmap) current.bitmap.close();
+    current = null;
+  }
+
+  // The boxes are kept in the picture's own pixels, whatever size it is
+  // shown at, and rounded outwards so that no edge pixel is half covered.
+  function box(drag) {
+    var x0 = Math.floor(Math.min(drag.from.x, drag.to.x)), y0 = Math.floor(Math.min(drag.from.y, drag.to.y));
+    var x1 = Math.ceil(Math.max(drag.from.x, drag.to.x)), y1 = Math.ceil(Math.max(drag.from.y, drag.to.y));
+    return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  }
+
+  function draw() {
+    if (!current || !current.bitmap) return;
+    paint.clearRect(0, 0, canvas.width, canvas.height);
+    paint.drawImage(current.bitmap, 0, 0);
+    paint.fillStyle = "black";
+    current.boxes.forEach(function (b) { paint.fillRect(b.x, b.y, b.w, b.h); });
+    if (current.drag) {
+      // The box being drawn has an outline too, to show on a dark picture.
+      var b = box(current.drag);
+      paint.fillRect(b.x, b.y, b.w, b.h);
+      paint.lineWidth = 2 * scale();
+      paint.strokeStyle = getComputedStyle(dialog).getPropertyValue("--focus").trim() || "Highlight";
+      paint.strokeRect(b.x, b.y, b.w, b.h);
+    }
+  }
+
+  // scale is how many of the picture's pixels one CSS pixel covers.
+  function scale() {
+    var width = canvas.getBoundingClientRect().width;
+    return width ? canvas.width / width : 1;
+  }
+
+  function point(ev) {
+    var r = canvas.getBoundingClientRect();
+    var x = (ev.clientX - r.left) * canvas.width / r.width;
+    var y = (ev.clientY - r.top) * canvas.height / r.height;
+    return { x: Math.max(0, Math.min(canvas.width, x)), y: Math.max(0, Math.min(canvas.height, y)) };
+  }
+
+  canvas.addEventListener("pointerdown", function (ev) {
+    if (!current || !current.bitmap || uploading || !ev.isPrimary || ev.button !== 0) return;
+    ev.preventDefault(); // no text selection, no page scroll: the drag is a box
+    canvas.setPointerCapture(ev.pointerId);
+    current.drag = { id: ev.pointerId, from: point(ev), to: point(ev) };
+  });
+  canvas.addEventListener("pointermove", function (ev) {
+    if (!current || !current.drag || current.drag.id !== ev.pointerId) return;
+    current.drag.to = point(ev);
+    draw();
+  });
+  canvas.addEventListener("pointerup", function (ev) {
+    if (!current || !current.drag || current.drag.id !== ev.pointerId) return;
+    current.drag.to = point(ev);
+    var b = box(current.drag), s = scale();
+    current.drag = null;
+    // A tap is not a box.
+    if (b.w >= 4 * s && b.h >= 4 * s) {
+      current.boxes.push(b);
+      status.textContent = text.boxAdded;
+    }
+    draw();
+    setButtons();
+  });
+  function dropDrag(ev) {
+    if (!current || !current.drag || current.drag.id !== ev.pointerId) return;
+    current.drag = null;
+    draw();
+  }
+  canvas.addEventListener("pointercancel", dropDrag);
+  canvas.addEventListener("lostpointercapture", dropDrag);
+
+  // Buttons that cannot act now stay focusable (aria-disabled), so focus
+  // is never lost from under a keyboard user's feet.
+  function setButtons() {
+    var none = !current || !current.boxes.length;
+    buttons.undo.setAttribute("aria-disabled", String(none || uploading));
+    buttons.clear.setAttribute("aria-disabled", String(none || uploading));
+    buttons.cancel.setAttribute("aria-disabled", String(uploading));
+    buttons.insert.setAttribute("aria-disabled", String(uploading));
+    alt.readOnly = uploading;
+    dialog.setAttribute("aria-busy", String(uploading));
+  }
+  function usable(name) { return current && current.bitmap && buttons[name].getAttribute("aria-disabled") !== "true"; }
+
+  buttons.undo.addEventListener("click", function () {
+    if (!usable("undo")) return;
+    current.boxes.pop();
+    status.textContent = text.boxRemoved;
+    draw();
+    setButtons();
+  });
+  buttons.clear.addEventListener("click", function () {
+    if (!usable("clear")) return;
+    current.boxes = [];
+    status.textContent = text.boxesCleared;
+    draw();
+    setButtons();
+  });
+  function cancel() {
+    if (!usable("cancel")) return;
+    release();
+    next();
+  }
+  buttons.cancel.addEventListener("click", cancel);
+  // Escape cancels this image, as the Cancel button does.
+  dialog.addEventListener("cancel", function (ev) {
+    if (!ev.cancelable) return; // the browser closes the dialog; see below
+    ev.preventDefault();
+    cancel();
+  });
+  // The browser may close the dialog itself (a second Escape): then the
+  // images still waiting are dropped too.
+  dialog.addEventListener("close", function () {
+    if (!current) return;
+    queue.length = 0;
+    if (!uploading) { release(); finish(); }
+  });
+  buttons.insert.addEventListener("click", insert);
+  alt.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || ev.isComposing) return;
+    ev.preventDefault(); // the editor may sit in the post's form, which must not be sent
+    insert();
+  });
+
+  function insert() {
+    if (!usable("insert")) return;
+    var job = current.job;
+    var data = new FormData();
+    data.append("_csrf", job.post.token.value);
+    data.append("alt", alt.value.trim());
+    uploading = true;
+    setButtons();
+    current.drag = null;
+    draw();
+    status.textContent = say(text.uploading, { name: job.file.name });
+    canvas.toBlob(function (png) {
+      if (!png) { done(job, null, text.uploadError); return; }
+      data.append("image", png, pngName(job.file.name));
+      fetch("/uploads", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (res) {
+          return res.json().then(function (answer) {
+            if (res.ok && answer.markdown) done(job, answer.markdown, "");
+            else done(job, null, answer.error || text.uploadError);
+          }, function () { done(job, null, text.uploadError); });
+        }, function () { done(job, null, text.uploadError); });
+    }, "image/png");
+  }
+
+  function done(job, markdown, error) {
+    var post = job.post;
+    if (markdown) {
+      put(post, markdown);
+      carried = tell(post.notes, say(text.inserted, { name: job.file.name }), "");
+    } else {
+      carried = tell(post.errors, say(text.failed, { name: job.file.name, reason: error }), "field-error");
+    }
+    uploading = false;
+    release();
+    next();
+  }
+
+  // put writes the markdown on a line of its own at the cursor, never over
+  // selected text, and tells the page's other listeners (the privacy
+  // warning, the draft) that the text changed.
+  function put(post, markdown) {
+    var area = post.area, value = area.value;
+    var at = post.touched ? area.selectionEnd : value.length;
+    var line = markdown;
+    if (at > 0 && value.charAt(at - 1) !== "\n") line = "\n" + line;
+    if (value.charAt(at) !== "\n") line += "\n";
+    area.setRangeText(line, at, at, "end");
+    post.touched = true;
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+})();
