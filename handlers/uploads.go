@@ -270,12 +270,20 @@ func (h *Handler) serveUpload(c *fiber.Ctx) error {
 	if c.Get(fiber.HeaderIfNoneMatch) == `"`+img.Hash+`"` {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	r, size, err := h.cfg.Uploads.Get(c.UserContext(), img.File)
+	// Read whole (a display image is a few hundred kilobytes): the
+	// response is written after the handler returns, when the request's
+	// context, which an S3 read is bound to, has ended.
+	r, _, err := h.cfg.Uploads.Get(c.UserContext(), img.File)
 	if errors.Is(err, blobs.ErrNotFound) {
 		return fiber.ErrNotFound
 	}
 	if err != nil {
 		return err
+	}
+	data, err := io.ReadAll(r)
+	r.Close()
+	if err != nil {
+		return fmt.Errorf("handlers: read image %s: %w", img.File, err)
 	}
 	c.Set(fiber.HeaderContentType, contentTypes[path.Ext(img.File)])
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
@@ -289,7 +297,7 @@ func (h *Handler) serveUpload(c *fiber.Ctx) error {
 	} else {
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	}
-	return c.SendStream(r, int(size))
+	return c.Send(data)
 }
 
 // contentTypes are the only types the forum serves images as.
@@ -303,11 +311,11 @@ func altText(alt, filename string) string {
 		base := path.Base(strings.ReplaceAll(filename, `\`, "/"))
 		alt = strings.TrimSuffix(base, path.Ext(base))
 	}
-	alt = altUnsafe.ReplaceAllString(utils.CopyString(alt), " ")
-	if r := []rune(strings.TrimSpace(alt)); len(r) > 200 {
-		alt = string(r[:200])
+	alt = strings.Join(strings.Fields(altUnsafe.ReplaceAllString(utils.CopyString(alt), " ")), " ")
+	if r := []rune(alt); len(r) > 200 {
+		alt = strings.TrimSpace(string(r[:200]))
 	}
-	return strings.TrimSpace(alt)
+	return alt
 }
 
 // altUnsafe is what would end an image's description early or break its

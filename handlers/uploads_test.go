@@ -3,8 +3,10 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
@@ -14,10 +16,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
 
 	"hiroba/app"
 	"hiroba/models"
@@ -205,6 +213,7 @@ func TestRefusedImagesKeepTheForm(t *testing.T) {
 		form := url.Values{"category": {"1"}, "title": {"Login loop after the update"}, "body": {"My words, kept <as typed>."}}
 		bomb := screenshot(t, 10, 10)
 		copy(bomb[16:24], []byte{0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0}) // the header claims 100000×100000
+		binary.BigEndian.PutUint32(bomb[29:33], crc32.ChecksumIEEE(bomb[12:29]))
 		for _, tt := range []struct {
 			name   string
 			file   file
@@ -279,4 +288,80 @@ func TestUploadEndpointAnswersTheScript(t *testing.T) {
 		t.Errorf("an unposted image is served to a visitor: %d", p.Status)
 	}
 	expect(t, hana.get(url), http.StatusOK)
+}
+
+// textShot is a screenshot showing a line of text, and where the text is.
+func textShot(t *testing.T, text string) ([]byte, image.Rectangle) {
+	t.Helper()
+	f, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: 28, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 900, 160))
+	draw.Draw(img, img.Bounds(), &image.Uniform{color.RGBA{250, 250, 250, 255}}, image.Point{}, draw.Src)
+	d := font.Drawer{Dst: img, Src: &image.Uniform{color.RGBA{33, 37, 41, 255}}, Face: face, Dot: fixed.P(40, 90)}
+	b, _ := font.BoundString(face, text)
+	where := image.Rect(40+b.Min.X.Floor(), 90+b.Min.Y.Floor(), 40+b.Max.X.Ceil(), 90+b.Max.Y.Ceil())
+	d.DrawString(text)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), where
+}
+
+// An email address shown in a screenshot stops the post at the privacy
+// check, outlined on the image; "Redact and post" posts a copy with it
+// painted black (tesseract reads the text; CI installs it).
+func TestEmailInAScreenshotIsCaughtAndBlackedOut(t *testing.T) {
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tesseract is required under CI=true")
+		}
+		t.Skip("skipping: tesseract is not installed (Debian's tesseract-ocr, tesseract-ocr-eng, tesseract-ocr-jpn)")
+	}
+	t.Parallel()
+	f := newForumWith(t, "sqlite", func(c *app.Config) { c.OCR = "auto" })
+	shot, where := textShot(t, "Signed in as alice.tanaka@gmail.com")
+	hana := f.browser()
+	hana.signIn("hana")
+	hana.get("/new")
+	form := url.Values{"category": {"1"}, "title": {"My account page shows an error"}, "body": {"See the screenshot."}}
+	p := hana.postFiles("/new", form, []file{{"account.png", shot}})
+	expect(t, p, http.StatusOK, "1 image was added")
+	form.Set("body", formBody(t, p))
+	original := uploadPath.FindString(form.Get("body"))
+	p = hana.post("/new", form)
+	expect(t, p, http.StatusUnprocessableEntity, `class="privacy-check"`, `<image href="`+original+`"`, `class="privacy-box" data-kind="email"`)
+
+	form.Set("privacy", "redact")
+	p = hana.post("/new", form)
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("redact and post: %d\n%s", p.Status, p.Body)
+	}
+	thread := hana.get(strings.SplitN(p.Location, "#", 2)[0])
+	painted := uploadPath.FindString(thread.Body)
+	if painted == "" || painted == original {
+		t.Fatalf("the question shows %q, not a painted copy of %q", painted, original)
+	}
+	img, err := png.Decode(strings.NewReader(f.browser().get(painted).Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	center := image.Pt((where.Min.X+where.Max.X)/2, (where.Min.Y+where.Max.Y)/2)
+	for _, at := range []image.Point{center, {where.Max.X - 10, center.Y}} {
+		if r, g, b, _ := img.At(at.X, at.Y).RGBA(); r|g|b != 0 {
+			t.Errorf("the text at %v is not painted black: %v", at, img.At(at.X, at.Y))
+		}
+	}
+	if r, _, _, _ := img.At(5, 5).RGBA(); r == 0 {
+		t.Error("the rest of the image was painted too")
+	}
+	if p := f.browser().get(original); p.Status != http.StatusNotFound {
+		t.Errorf("the unpainted image is served to visitors: %d", p.Status)
+	}
 }
