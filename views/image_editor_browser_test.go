@@ -191,6 +191,7 @@ func startChromium(t *testing.T) context.Context {
 	}
 	path, err := exec.LookPath(path)
 	if err != nil {
+		chromiumStatus.Missing("not found at $HIROBA_CHROMIUM, /usr/bin/chromium or on PATH: " + err.Error())
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Chromium is required under CI but was not found (set HIROBA_CHROMIUM): %v", err)
 		}
@@ -220,6 +221,7 @@ func startChromium(t *testing.T) context.Context {
 	if err := chromedp.Do(root); err != nil {
 		t.Fatalf("start Chromium %s: %v", path, err)
 	}
+	chromiumStatus.Ran()
 	return root
 }
 
