@@ -43,7 +43,7 @@ func TestBrowserPasteAndBlackOutAScreenshot(t *testing.T) {
 		return area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
 	})()`, chromedp.EvalAwaitPromise)
 	b.within("the editor opens on the pasted image", chromedp.WaitVisible(chromedp.ID("image-editor-canvas")),
-		chromedp.Poll[bool](`document.getElementById("image-editor-canvas").width === 400`))
+		chromedp.Poll[chromedp.Void](`document.getElementById("image-editor-canvas").width === 400`))
 	if alt := b.value("#image-editor-alt"); alt != "account page" {
 		t.Errorf("the description starts as %q, want the file's name", alt)
 	}
@@ -65,7 +65,7 @@ func TestBrowserPasteAndBlackOutAScreenshot(t *testing.T) {
 	)
 	b.do(chromedp.Click(chromedp.CSS(`[data-editor="insert"]`)))
 	b.within("the image's markdown arrives in the text",
-		chromedp.Poll[bool](`document.getElementById("body").value.includes("/u/")`))
+		chromedp.Poll[chromedp.Void](`document.getElementById("body").value.includes("/u/")`))
 	text := b.value("#body")
 	shot := regexp.MustCompile(`!\[account page\]\((/u/[0-9a-f]{32}\.png)\)`).FindStringSubmatch(text)
 	if shot == nil || !strings.HasPrefix(text, "Here is the page:") {
