@@ -28,7 +28,13 @@ import (
 const (
 	pageKeysLocal    = "hiroba.page_keys"
 	pageHorizonLocal = "hiroba.page_horizon"
+	pageUnkeptLocal  = "hiroba.page_unkept"
 )
+
+// keepOut says the response is not a page to keep: it carries headers of
+// its own that a kept page would lose, and the same bytes for every
+// language, zone and theme.
+func keepOut(c *fiber.Ctx) { c.Locals(pageUnkeptLocal, true) }
 
 // dependsOn records what the page being rendered shows, as the keys writes
 // announce (models.ThreadKey and the like); it may be called more than
@@ -83,6 +89,9 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	res := c.Response()
 	// A page holding a form carries this visitor's CSRF token: never shared.
 	if _, hasForm := c.Locals(csrfKey).(string); hasForm {
+		return nil
+	}
+	if unkept, _ := c.Locals(pageUnkeptLocal).(bool); unkept {
 		return nil
 	}
 	if res.StatusCode() != fiber.StatusOK || len(res.Header.Peek(fiber.HeaderSetCookie)) > 0 || len(res.Header.Peek(fiber.HeaderContentEncoding)) > 0 {

@@ -263,6 +263,7 @@ func (h *Handler) serveUpload(c *fiber.Ctx) error {
 	if !strings.Contains(name, ".") {
 		return c.Next() // usernames never hold a dot
 	}
+	keepOut(c)
 	img, err := h.store.ImageFor(c.UserContext(), currentUser(c), name)
 	if err != nil {
 		return err // not found, for an image nobody may show this reader

@@ -365,3 +365,45 @@ func TestEmailInAScreenshotIsCaughtAndBlackedOut(t *testing.T) {
 		t.Errorf("the unpainted image is served to visitors: %d", p.Status)
 	}
 }
+
+// Images are never kept with the anonymous pages: each answer carries the
+// image's own headers, and a hidden post's image is gone at once.
+func TestImagesBypassThePageCache(t *testing.T) {
+	t.Parallel()
+	f := newForumWith(t, "sqlite", func(c *app.Config) { c.PageCacheTTL = time.Hour })
+	hana := f.browser()
+	hana.signIn("hana")
+	hana.get("/new")
+	p := hana.postFiles("/new", url.Values{"category": {"1"}, "title": {"Screenshot of the login loop"}, "body": {"Look:"}},
+		[]file{{"loop.png", screenshot(t, 64, 48)}})
+	body := formBody(t, p)
+	shot := uploadPath.FindString(body)
+	p = hana.post("/new", url.Values{"category": {"1"}, "title": {"Screenshot of the login loop"}, "body": {body}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("posting: %d", p.Status)
+	}
+	visitor := f.browser()
+	for i := range 2 {
+		img := visitor.get(shot)
+		if img.Status != http.StatusOK || img.Header.Get("X-Content-Type-Options") != "nosniff" || img.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("visit %d: %d %v", i+1, img.Status, img.Header)
+		}
+	}
+	page, err := f.srv.Store.ThreadPage(context.Background(), staff, threadID(t, p.Location), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.Store.GrantRole(context.Background(), "hana", models.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	mod, err := f.srv.Store.UserByUsername(context.Background(), "hana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.srv.Store.SetPostHidden(context.Background(), mod, page.Posts[0].ID, true, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if img := visitor.get(shot); img.Status != http.StatusNotFound {
+		t.Errorf("after hiding: %d", img.Status)
+	}
+}
