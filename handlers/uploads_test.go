@@ -407,3 +407,45 @@ func TestImagesBypassThePageCache(t *testing.T) {
 		t.Errorf("after hiding: %d", img.Status)
 	}
 }
+
+// A reply takes a screenshot through its form too, and a moderator takes it
+// out again from the reply's edit page, with a reason for the audit log.
+func TestReplyScreenshotRemovedByAModerator(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, "sqlite")
+	hana := f.browser()
+	hana.signIn("hana")
+	hana.get("/new")
+	p := hana.post("/new", url.Values{"category": {"1"}, "title": {"Invoice shows the wrong plan"}, "body": {"Which plan am I on?"}})
+	thread := strings.SplitN(p.Location, "#", 2)[0]
+	ken := f.browser()
+	ken.signIn("ken")
+	ken.get(thread)
+	id := threadID(t, thread)
+	p = ken.postFiles(fmt.Sprintf("/t/%d/replies", id), url.Values{"body": {"Mine shows this:"}}, []file{{"my plan.png", screenshot(t, 80, 60)}})
+	expect(t, p, http.StatusOK, "1 image was added")
+	body := formBody(t, p)
+	shot := uploadPath.FindString(body)
+	p = ken.post(fmt.Sprintf("/t/%d/replies", id), url.Values{"body": {body}})
+	if !replied(p) {
+		t.Fatalf("reply: %d %s", p.Status, p.Location)
+	}
+	expect(t, f.browser().get(shot), http.StatusOK)
+
+	if err := f.srv.Store.GrantRole(context.Background(), "hana", models.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	var replyID int64
+	fmt.Sscanf(p.Location[strings.Index(p.Location, "#p")+2:], "%d", &replyID)
+	edit := hana.get(fmt.Sprintf("/p/%d/edit", replyID))
+	expect(t, edit, http.StatusOK, "Images in this post", `<img src="`+shot+`"`)
+	p = hana.post(fmt.Sprintf("/p/%d/images/remove", replyID), url.Values{"image": {strings.TrimSuffix(strings.TrimPrefix(shot, "/u/"), ".png")}, "reason": {"shows an invoice number"}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("remove: %d\n%s", p.Status, p.Body)
+	}
+	if img := f.browser().get(shot); img.Status != http.StatusNotFound {
+		t.Errorf("a removed image is still served: %d", img.Status)
+	}
+	expect(t, f.browser().get(thread), http.StatusOK, "[image removed by a moderator]")
+	expect(t, hana.get("/admin/audit"), http.StatusOK, "Removed an image from the post", "shows an invoice number")
+}
