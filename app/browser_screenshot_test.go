@@ -18,9 +18,7 @@ import (
 // edited picture.
 func TestBrowserPasteAndBlackOutAScreenshot(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig(t, "sqlite")
-	cfg.OCR = "off"
-	_, base := startServer(t, cfg)
+	_, base := startServer(t, testConfig(t, "sqlite"))
 	b := newChromium(t)
 	b.base = base
 	b.signInAs("hana")

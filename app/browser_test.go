@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
@@ -21,6 +20,7 @@ import (
 
 	"hiroba/migrations"
 	"hiroba/models/modeltest"
+	"hiroba/models/servicetest"
 )
 
 // browserTimeout bounds one test's browser tab, and the browser's start: a
@@ -28,17 +28,6 @@ import (
 // hang, not speed: the longest flow (hostile content, a dozen pages) takes
 // tens of seconds on a busy two-core machine, so the bound is well above it.
 const browserTimeout = 180 * time.Second
-
-// chromiumPath finds a browser already on the machine; tests never fetch one.
-func chromiumPath() (string, error) {
-	if p := os.Getenv("HIROBA_CHROMIUM"); p != "" {
-		return exec.LookPath(p)
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium", nil
-	}
-	return exec.LookPath("chromium")
-}
 
 // browser is one headless Chromium tab pointed at one test server.
 type browser struct {
@@ -67,7 +56,7 @@ var (
 
 // startChromium starts the shared browser with a fresh profile.
 func startChromium() {
-	path, err := chromiumPath()
+	path, err := servicetest.ChromiumPath()
 	if err != nil {
 		chromiumMiss = err
 		return
@@ -77,20 +66,7 @@ func startChromium() {
 		chromiumErr = err
 		return
 	}
-	// chromedp's defaults keep Chromium quiet and off /dev/shm, which is
-	// small in containers; the rest is named here so the test reads whole.
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // containers and CI runners seldom allow Chromium's sandbox
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
+	opts := servicetest.ChromiumOptions(path, profile)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	root, cancelRoot := chromedp.NewContext(alloc)
 	chromiumStop = func() {

@@ -27,6 +27,7 @@ func testConfig(t *testing.T, dialect string) Config {
 	cfg.SessionSecret = "test-secret-test-secret-test-secret"
 	// Not the working directory's data/uploads, which PostgreSQL's default is.
 	cfg.Uploads = "file:" + filepath.Join(t.TempDir(), "uploads")
+	cfg.OCR = "off" // reading images' text takes seconds; its own tests turn it on
 	switch dialect {
 	case migrations.SQLite:
 		cfg.DatabaseURL = modeltest.SQLiteURL(t)

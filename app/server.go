@@ -188,9 +188,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("base_url", s.cfg.BaseURL))
 	errc := make(chan error, 1)
 	go func() { errc <- s.App.Listener(ln) }()
-	go s.sweepSessions(ctx)
-	go s.sweepUploads(ctx)
-	go s.offerHandOffs(ctx)
+	// Every hour: expired sessions go; images no post took within a day
+	// go; askers whose questions nobody answered are offered official
+	// support (OfferHandOffs), when the site has a contact address.
+	go s.hourly(ctx, "sweep sessions", "swept expired sessions", func(ctx context.Context, _ time.Time) (int64, error) {
+		return s.Store.DeleteExpiredSessions(ctx)
+	})
+	go s.hourly(ctx, "sweep uploads", "swept unattached uploads", s.SweepUploads)
+	go s.hourly(ctx, "offer official support", "offered official support on unanswered questions", s.OfferHandOffs)
 	defer s.startMailer(ctx)() // waited for, so Close never pulls the database from under a send
 	select {
 	case err := <-errc:
@@ -213,26 +218,6 @@ func (s *Server) Close() error {
 	return s.Store.Close()
 }
 
-// offerHandOffs, every hour, offers official support to the askers of
-// questions nobody answered (models.Store.OfferHandOffs), when the site has
-// a contact address to offer.
-func (s *Server) offerHandOffs(ctx context.Context) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		if n, err := s.OfferHandOffs(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("offer official support", slog.Any("error", err))
-		} else if n > 0 {
-			s.log.Info("offered official support on unanswered questions", slog.Int64("count", n))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
 // OfferHandOffs runs one round of the offer now.
 func (s *Server) OfferHandOffs(ctx context.Context, now time.Time) (int64, error) {
 	site, err := s.Store.SiteSettings(ctx)
@@ -245,14 +230,16 @@ func (s *Server) OfferHandOffs(ctx context.Context, now time.Time) (int64, error
 	return s.Store.OfferHandOffs(ctx, site.HandOffAfter(), now)
 }
 
-func (s *Server) sweepSessions(ctx context.Context) {
+// hourly runs a job now and every hour until ctx ends, logging what each
+// round did (n things, as done says) or why it failed (as what says).
+func (s *Server) hourly(ctx context.Context, what, done string, round func(context.Context, time.Time) (int64, error)) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		if n, err := s.Store.DeleteExpiredSessions(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("sweep sessions", slog.Any("error", err))
+		if n, err := round(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Warn(what, slog.Any("error", err))
 		} else if n > 0 {
-			s.log.Info("swept expired sessions", slog.Int64("count", n))
+			s.log.Info(done, slog.Int64("count", n))
 		}
 		select {
 		case <-ctx.Done():

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -25,37 +24,18 @@ func newOCR(cfg Config, log *slog.Logger) *ocr.Reader {
 	return r
 }
 
-// sweepUploads, every hour, deletes the images nobody attached to a post
-// within a day of uploading them, and their files once no upload names
-// them.
-func (s *Server) sweepUploads(ctx context.Context) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
-		if n, err := s.SweepUploads(ctx, time.Now()); err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("sweep uploads", slog.Any("error", err))
-		} else if n > 0 {
-			s.log.Info("swept unattached uploads", slog.Int("files", n))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// SweepUploads runs one round of the sweep now, and returns how many files
-// it deleted from the upload store.
-func (s *Server) SweepUploads(ctx context.Context, now time.Time) (int, error) {
+// SweepUploads deletes the images nobody attached to a post within a day of
+// uploading them, and their files once no upload names them; it returns
+// how many files it deleted from the upload store.
+func (s *Server) SweepUploads(ctx context.Context, now time.Time) (int64, error) {
 	keys, err := s.Store.SweepUploads(ctx, now)
 	if err != nil {
 		return 0, err
 	}
 	for i, key := range keys {
 		if err := s.Uploads.Delete(ctx, key); err != nil {
-			return i, err
+			return int64(i), err
 		}
 	}
-	return len(keys), nil
+	return int64(len(keys)), nil
 }

@@ -8,10 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"hiroba/migrations"
+	"hiroba/models"
 	"hiroba/models/blobs"
 	"hiroba/models/blobs/blobstest"
+	"hiroba/models/modeltest"
 )
 
 // putUploads fills the forum's upload store with n images and returns them.
@@ -170,5 +173,52 @@ func TestUploadsStopStartUp(t *testing.T) {
 	_, err := New(context.Background(), cfg, NewLogger(io.Discard, "error"))
 	if err == nil || !strings.Contains(err.Error(), "HIROBA_UPLOADS") || !strings.Contains(err.Error(), `the bucket "never-made" does not exist`) {
 		t.Errorf("start-up with a missing bucket: %v", err)
+	}
+}
+
+// The hourly sweep deletes the files of images nobody posted within a day,
+// and keeps those a post shows.
+func TestSweepUploadsDeletesTheirFiles(t *testing.T) {
+	ctx := context.Background()
+	srv, err := New(ctx, testConfig(t, migrations.SQLite), NewLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	modeltest.Relax(t, srv.Store)
+	hana, _, err := srv.Store.SignInUser(ctx, models.SignIn{Provider: "test", ProviderUserID: "1", Nickname: "hana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ups []models.Upload
+	for i := range 2 {
+		up, err := srv.Store.SaveUpload(ctx, models.Upload{UserID: hana.ID, Hash: fmt.Sprintf("%032x", i+1), Ext: "png",
+			Width: 10, Height: 10, ThumbExt: "png", ThumbWidth: 10, ThumbHeight: 10, Bytes: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{up.Key(), up.ThumbKey()} {
+			if err := srv.Uploads.Put(ctx, key, []byte("\x89PNG"), "image/png"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ups = append(ups, up)
+	}
+	if _, err := srv.Store.CreateThread(ctx, models.NewThread{UserID: hana.ID, CategoryID: 1, Title: "The posted screenshot",
+		Body: "![shot](" + ups[0].Path() + ")"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := srv.SweepUploads(ctx, time.Now().Add(models.UploadOrphanAge+time.Minute))
+	if err != nil || n != 2 {
+		t.Fatalf("swept %d files, %v; want the orphan's two", n, err)
+	}
+	for key, want := range map[string]bool{ups[0].Key(): true, ups[0].ThumbKey(): true, ups[1].Key(): false, ups[1].ThumbKey(): false} {
+		r, _, err := srv.Uploads.Get(ctx, key)
+		if err == nil {
+			r.Close()
+		}
+		if kept := err == nil; kept != want {
+			t.Errorf("%s kept = %v, want %v (%v)", key, kept, want, err)
+		}
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -32,6 +31,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"hiroba/models/servicetest"
 	"hiroba/public"
 )
 
@@ -182,14 +182,7 @@ type editorBrowser struct {
 // browser test would hide a broken setup.
 func startChromium(t *testing.T) context.Context {
 	t.Helper()
-	path := os.Getenv("HIROBA_CHROMIUM")
-	if path == "" {
-		path = "chromium"
-		if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-			path = "/usr/bin/chromium"
-		}
-	}
-	path, err := exec.LookPath(path)
+	path, err := servicetest.ChromiumPath()
 	if err != nil {
 		chromiumStatus.Missing("not found at $HIROBA_CHROMIUM, /usr/bin/chromium or on PATH: " + err.Error())
 		if os.Getenv("CI") == "true" {
@@ -197,18 +190,7 @@ func startChromium(t *testing.T) context.Context {
 		}
 		t.Skipf("no Chromium found at $HIROBA_CHROMIUM, /usr/bin/chromium or on PATH (install Debian's chromium): %v", err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // containers and CI runners seldom allow Chromium's sandbox
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
+	opts := servicetest.ChromiumOptions(path, t.TempDir())
 	// The bound is for a hang, well above the few seconds the test takes.
 	timeout, cancelTimeout := context.WithTimeout(context.Background(), 120*time.Second)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(timeout, opts...)
