@@ -96,6 +96,10 @@ func seedForMove(t *testing.T, s *models.Store) {
 	if _, err := s.SiteID(ctx); err != nil {
 		t.Fatal(err)
 	}
+	shot := upload(t, s, member.ID, 7)
+	if _, err := s.CreateReply(ctx, models.NewReply{ThreadID: threads[0].ID, UserID: member.ID, Body: "Mine looks like this: ![login](" + shot.Path() + ")"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A forum moved from SQLite to PostgreSQL and back holds, in every table,

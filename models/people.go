@@ -58,6 +58,7 @@ var PersonalData = map[string]string{
 	"thread_watches.user_id":     "watches",
 	"mail_queue.user_id":         "mail",
 	"kept_replies.user_id":       "kept_replies",
+	"uploads.user_id":            "uploads",
 	"pending_edits.user_id":      "pending_edits",
 	"purged_items.user_id":       "posts", // their posts a moderator removed; in posts, with deleted_at
 	"audit_log.actor_id":         "moderation",
@@ -229,6 +230,16 @@ type (
 		SentAt    *time.Time `json:"sent_at"`
 		FailedAt  *time.Time `json:"failed_at"`
 	}
+	// An upload is listed by its name: the image is at /u/{hash}.{ext} for
+	// as long as a post shows it.
+	exportUpload struct {
+		Hash      string    `json:"hash"`
+		Ext       string    `json:"ext"`
+		Width     int       `json:"width"`
+		Height    int       `json:"height"`
+		Bytes     int64     `json:"bytes"`
+		CreatedAt time.Time `json:"created_at"`
+	}
 	exportKept struct {
 		ThreadID  int64     `json:"thread_id"`
 		Body      string    `json:"body"`
@@ -285,6 +296,8 @@ var exportSections = []exportSection{
 		query: func(db *gorm.DB, id int64) *gorm.DB {
 			return db.Model(&PendingEdit{}).Where("user_id = ?", id).Order("post_id")
 		}},
+	{name: "uploads", row: func() any { return &exportUpload{} },
+		query: func(db *gorm.DB, id int64) *gorm.DB { return db.Model(&Upload{}).Where("user_id = ?", id).Order("id") }},
 	{name: "kept_replies", row: func() any { return &exportKept{} },
 		query: func(db *gorm.DB, id int64) *gorm.DB {
 			return db.Model(&KeptReply{}).Where("user_id = ?", id).Order("thread_id")
