@@ -25,7 +25,7 @@ type Rules struct {
 	NewCooldown         Duration `json:"new_cooldown"` // between two posts of a new account
 	Cooldown            Duration `json:"cooldown"`     // between two posts of anyone else
 	DuplicateWindow     Duration `json:"duplicate_window"`
-	FlagThreshold       int      `json:"flag_threshold"` // distinct flaggers that hide a post
+	FlagThreshold       int      `json:"flag_threshold"`  // distinct flaggers that hide a post
 	UploadsPerDay       int      `json:"uploads_per_day"` // images one member may upload in 24 hours; 0: no limit
 	// Budgets replace the environment's request budgets; see Budget.
 	Budgets Budgets `json:"budgets,omitzero"`
