@@ -130,7 +130,7 @@ func (h *Handler) receiveImage(c *fiber.Ctx, user models.User, file *multipart.F
 	}
 	limits := images.DefaultLimits
 	if file.Size > limits.MaxBytes {
-		return models.Upload{}, h.imageRefusal(t, &images.Refusal{Reason: "bytes"})
+		return models.Upload{}, h.imageRefusal(t, &images.Refusal{Reason: images.ReasonBytes})
 	}
 	data, err := readFile(file, limits.MaxBytes)
 	if err != nil {
@@ -176,7 +176,7 @@ func (h *Handler) imageRefusal(t views.Translator, err error) error {
 		return err
 	}
 	status := fiber.StatusUnprocessableEntity
-	if r.Reason == "bytes" {
+	if r.Reason == images.ReasonBytes {
 		status = fiber.StatusRequestEntityTooLarge
 	}
 	return &refusedUpload{msg: t.T("images.refused_" + r.Reason), status: status}
