@@ -62,6 +62,10 @@ var PersonalData = map[string]string{
 	"pending_edits.user_id":      "pending_edits",
 	"purged_items.user_id":       "posts", // their posts a moderator removed; in posts, with deleted_at
 	"audit_log.actor_id":         "moderation",
+	"thread_me_toos.user_id":     "me_toos",
+	"known_issues.opened_by":     "moderation", // a moderator's known issues are in the audit log
+	"known_issues.resolved_by":   "moderation",
+	"thread_merges.merged_by":    "moderation",
 }
 
 // accountRemoves are the tables whose rows for the user go with the
@@ -223,6 +227,10 @@ type (
 		Level     WatchLevel `json:"level"`
 		CreatedAt time.Time  `json:"created_at"`
 	}
+	exportMeToo struct {
+		ThreadID  int64     `json:"thread_id"`
+		CreatedAt time.Time `json:"created_at"`
+	}
 	exportMail struct {
 		To        string     `gorm:"column:to_addr" json:"to"`
 		Subject   string     `json:"subject"`
@@ -308,6 +316,10 @@ var exportSections = []exportSection{
 		}},
 	{name: "flags", row: func() any { return &exportFlag{} },
 		query: func(db *gorm.DB, id int64) *gorm.DB { return db.Model(&Flag{}).Where("user_id = ?", id).Order("id") }},
+	{name: "me_toos", row: func() any { return &exportMeToo{} },
+		query: func(db *gorm.DB, id int64) *gorm.DB {
+			return db.Table("thread_me_toos").Where("user_id = ?", id).Order("thread_id")
+		}},
 	{name: "watches", row: func() any { return &exportWatch{} },
 		query: func(db *gorm.DB, id int64) *gorm.DB {
 			return db.Model(&ThreadWatch{}).Where("user_id = ?", id).Order("thread_id")
