@@ -40,7 +40,33 @@ func main() {
 	duration := flag.Duration("duration", 20*time.Second, "how long replies are sent")
 	readers := flag.Int("readers", 8, "reader connections loading thread pages beside the writers")
 	threads := flag.String("threads", "", "comma-separated thread ids to reply to and read")
+	flood := flag.Bool("flood", false, "the flood instead (see flood.go): questions and me-toos from new accounts on every -bases instance while -streams live readers watch -incident")
+	bases := flag.String("bases", "", "with -flood: comma-separated instances")
+	questions := flag.Int("questions", 1000, "with -flood: new questions")
+	meToos := flag.Int("metoos", 5000, "with -flood: me-toos (each account once on the incident thread, the rest on new questions)")
+	streams := flag.Int("streams", 2000, "with -flood: live readers of the incident thread")
+	incident := flag.String("incident", "", "with -flood: the incident thread's id")
+	category := flag.String("category", "1", "with -flood: the category questions are asked in")
+	pids := flag.String("pids", "", "with -flood: the instances' process ids, to read their memory")
 	flag.Parse()
+	if *flood {
+		p := floodPlan{bases: strings.Split(*bases, ","), accounts: *accounts, questions: *questions, meToos: *meToos,
+			streams: *streams, readers: *readers, duration: *duration, incident: *incident, category: *category, pids: *pids}
+		acked, err := runFlood(p)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "writeload:", err)
+			os.Exit(1)
+		}
+		incident := 0
+		for _, m := range acked.meToos {
+			if m.thread == p.incident {
+				incident++
+			}
+		}
+		// For .ci/floodbench to compare with the database.
+		fmt.Printf("ACKED questions=%d metoos=%d incident=%d\n", acked.questions, len(acked.meToos), incident)
+		return
+	}
 	if err := run(*base, *accounts, *rate, *inflight, *duration, *readers, *threads); err != nil {
 		fmt.Fprintln(os.Stderr, "writeload:", err)
 		os.Exit(1)
@@ -211,9 +237,10 @@ func run(base string, accounts int, rate float64, inflight int, duration time.Du
 	return nil
 }
 
-// account is one signed-in browser: its cookies and its form token.
+// account is one signed-in browser: its cookies and its form token, and
+// the instance it signed in on.
 type account struct {
-	name, csrf, cookies string
+	name, csrf, cookies, base string
 }
 
 // errUnavailable is a 503: the server asks to be tried again.
@@ -224,6 +251,11 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // signInAll signs the accounts in through the development sign-in, a few
 // at a time.
 func signInAll(client *http.Client, base string, n int) ([]account, error) {
+	return signInAllAs(client, base, n, "load")
+}
+
+// signInAllAs is signInAll with usernames starting with prefix.
+func signInAllAs(client *http.Client, base string, n int, prefix string) ([]account, error) {
 	out := make([]account, n)
 	errs := make(chan error, n)
 	sem := make(chan struct{}, 8)
@@ -233,7 +265,7 @@ func signInAll(client *http.Client, base string, n int) ([]account, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			name := fmt.Sprintf("load%03d", i)
+			name := fmt.Sprintf("%s%03d", prefix, i)
 			a, err := signIn(client, base, name)
 			for try := 1; errors.Is(err, errUnavailable) && try < 5; try++ {
 				time.Sleep(time.Duration(try) * 100 * time.Millisecond)
