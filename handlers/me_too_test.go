@@ -96,6 +96,22 @@ func TestMeTooButton(t *testing.T) {
 		if _, n := f.threadCounts(1); n != 2 {
 			t.Errorf("count %d after refused requests, want 2", n)
 		}
+
+		// A closed thread shows its count, and takes no more.
+		f.browser().signIn("mod")
+		if err := f.srv.Store.GrantRole(context.Background(), "mod", models.RoleModerator); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.srv.Store.ModerateThread(context.Background(), f.user("mod"), 1, models.ThreadClose, 0, "done"); err != nil {
+			t.Fatal(err)
+		}
+		mia.lang, anon.lang = "en", "en"
+		for _, b := range []*browser{mia, anon} {
+			page := b.get(thread)
+			expect(t, page, http.StatusOK, "2 people have this problem")
+			refuse(t, page, `action="/t/1/me-too"`, "Sign in to say")
+		}
+		expect(t, mia.post("/t/1/me-too", url.Values{"next": {thread}, "state": {"off"}}), http.StatusConflict)
 	})
 }
 

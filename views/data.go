@@ -255,11 +255,17 @@ type ModForm struct {
 // CanAccept reports whether the viewer may mark or unmark the solution.
 func (d ThreadData) CanAccept() bool { return d.User.CanAccept(d.View.Thread) }
 
-// MayMeToo reports whether the viewer may say they have the problem too, or
-// take it back: a member other than the asker, while the thread is open.
-func (d ThreadData) MayMeToo() bool {
+// MeTooOpen reports whether the thread takes me-toos: not closed, nor in
+// an archived category (models.Store.SetMeToo).
+func (d ThreadData) MeTooOpen() bool {
 	th := d.View.Thread
-	return d.User != nil && d.User.ID != th.UserID && !th.Closed() && !th.Category.Archived()
+	return !th.Closed() && !th.Category.Archived()
+}
+
+// MayMeToo reports whether the viewer may say they have the problem too, or
+// take it back: a member other than the asker, while the thread takes them.
+func (d ThreadData) MayMeToo() bool {
+	return d.User != nil && d.User.ID != d.View.Thread.UserID && d.MeTooOpen()
 }
 
 // CanChange reports whether the viewer may edit or delete a post.
