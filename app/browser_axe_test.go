@@ -25,7 +25,7 @@
 //
 // To check a page that is new, add a row to axeCases; the fixture in
 // seedAxeForum has a thread, a paged thread, a solution, an edit, a flag,
-// a watched word, an audit entry and notifications to point it at.
+// a me-too, a watched word, an audit entry and notifications to point it at.
 package app
 
 import (
@@ -108,6 +108,8 @@ type axeForum struct {
 	question       models.Post // hana's, edited, so it has a history with a diff
 	reply          models.Post // ken's reply to it, which hana may flag
 	unsubscribeURL string
+
+	affected models.Thread // ken's question, which hana has too
 }
 
 // axeCase is one page in one state. as says who looks at it; path is where
@@ -140,6 +142,9 @@ var axeCases = []axeCase{
 	{page: "thread, paged", as: everyone, path: func(f axeForum) string {
 		return views.PagePath(views.ThreadPath(f.paged.ID, f.paged.Slug), 2)
 	}, want: `a[rel="prev"] ~ a[rel="next"]`},
+	{page: "thread with me-toos", as: []string{axeAnonymous}, path: func(f axeForum) string { return views.ThreadPath(f.affected.ID, f.affected.Slug) }, want: `.me-too a[href^="/login"]`},
+	{page: "thread with me-toos", state: "pressed", as: []string{axeMember}, path: func(f axeForum) string { return views.ThreadPath(f.affected.ID, f.affected.Slug) }, want: `.me-too button[aria-pressed="true"]`},
+	{page: "thread with me-toos", state: "not pressed", as: staff, path: func(f axeForum) string { return views.ThreadPath(f.affected.ID, f.affected.Slug) }, want: `.me-too button[aria-pressed="false"]`},
 	{page: "search with results", as: []string{axeAnonymous, axeMember}, path: fixed("/search?q=invoice"), want: ".search-results mark"},
 	{page: "search without results", as: []string{axeAnonymous, axeMember}, path: fixed("/search?q=zyzzyva"), want: ".no-results"},
 	{page: "profile", as: everyone, path: fixed("/u/" + axeMember), want: ".profile-header h1"},
@@ -381,7 +386,10 @@ func seedAxeForum(t *testing.T, srv *Server, cfg Config) axeForum {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	seedThread(t, srv, ken, "using", "請求書のメールが届きません", "3月から請求書のメールが届きません。invoice")
+	f.affected = seedThread(t, srv, ken, "using", "請求書のメールが届きません", "3月から請求書のメールが届きません。invoice")
+	if _, err := srv.Store.SetMeToo(ctx, hana, f.affected.ID, true); err != nil {
+		t.Fatal(err)
+	}
 	spam := seedThread(t, srv, mio, "using", "Cheap invoices here", "Visit my shop for invoices.")
 	if _, _, err := srv.Store.FlagPost(ctx, mori, models.FlagInput{PostID: spam.FirstPostID, Reason: models.FlagSpam, Note: "An advert."}); err != nil {
 		t.Fatal(err)

@@ -157,6 +157,7 @@ func (h *Handler) Register(app *fiber.App) {
 	h.registerModeration(app)
 	h.registerCategories(app)
 	h.registerNotifications(app)
+	h.registerMeToo(app)
 	h.registerPeople(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

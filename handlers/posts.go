@@ -39,6 +39,11 @@ func (h *Handler) createReply(c *fiber.Ctx) error {
 		}
 		return h.rerenderThread(c, int64(id), status, form)
 	}
+	if models.IsMeTooText(body) {
+		if counted, err := h.replyAsMeToo(c, *user, int64(id)); counted || err != nil {
+			return err
+		}
+	}
 	_, body, check, err := h.screenPrivacy(c, "", body)
 	if err != nil {
 		return err

@@ -34,7 +34,7 @@ func listFilter(c *fiber.Ctx) models.ThreadFilter {
 		f.Show = show
 	}
 	switch sort := models.ThreadSort(c.Query("sort")); sort {
-	case models.SortCreated, models.SortHelpful:
+	case models.SortCreated, models.SortHelpful, models.SortAffected:
 		f.Sort = sort
 	}
 	return f
@@ -178,6 +178,7 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 			return err
 		}
 		data.Voted, data.Watching, data.Unread = st.Voted, string(st.Watch), st.Unread
+		data.MeToo = st.MeToo
 	}
 	return h.render(c, status, views.Thread, data)
 }

@@ -148,7 +148,10 @@ func (s *Store) retitle(th *Thread, title string, categoryID int64) error {
 	}
 	th.UpdatedAt = time.Now().UTC()
 	s.touchThread(*th)
-	return s.db.Omit("Category", "User", "LastPoster").Save(th).Error
+	// The me-too count moves under other requests while this one runs
+	// (SetMeToo adds to it in place): writing back the count read at the
+	// start would lose theirs.
+	return s.db.Omit("Category", "User", "LastPoster", "MeTooCount").Save(th).Error
 }
 
 // DeletePost soft-deletes a post: it shows as deleted, its text stays for

@@ -142,6 +142,9 @@ type Thread struct {
 	Thumb       string
 	ThumbWidth  int
 	ThumbHeight int
+	// MeTooCount is how many people said "I have this problem too"
+	// (thread_me_toos), kept with each one so lists can sort by it.
+	MeTooCount int
 	// FirstPostID is set by CreateThread for the caller; it is not stored.
 	FirstPostID     int64      `gorm:"-"`
 	FirstPostStatus PostStatus `gorm:"-"`

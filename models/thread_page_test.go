@@ -51,6 +51,9 @@ func TestThreadPageScansAsGORMDoes(t *testing.T) {
 		if _, _, err := s.ToggleHelpful(ctx, asker, replies[0].ID); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.SetMeToo(ctx, helper, th.ID, true); err != nil {
+			t.Fatal(err)
+		}
 		for _, action := range []models.ThreadAction{models.ThreadClose, models.ThreadPinSite} {
 			if err := s.ModerateThread(ctx, mod, th.ID, action, 0, "test"); err != nil {
 				t.Fatal(err)

@@ -105,6 +105,9 @@ const (
 	SortActivity ThreadSort = "activity"
 	SortCreated  ThreadSort = "newest"
 	SortHelpful  ThreadSort = "helpful"
+	// SortAffected puts first the questions most people said they have
+	// too (SetMeToo): during an outage, the one everyone is hitting.
+	SortAffected ThreadSort = "affected"
 )
 
 // ThreadFilter selects a list of threads.
@@ -166,6 +169,8 @@ func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error)
 		order = "threads.created_at DESC, threads.id DESC"
 	case SortHelpful:
 		order = "threads.helpful_count DESC, threads.last_posted_at DESC, threads.id DESC"
+	case SortAffected:
+		order = "threads.me_too_count DESC, threads.last_posted_at DESC, threads.id DESC"
 	}
 	if f.Pins {
 		// Moderators pin a handful of threads, so the pins are one small

@@ -151,7 +151,7 @@ func (d ListData) Heading() string {
 // The filters and orders the list offers, in the order of their links.
 var (
 	listShows = []string{"latest", "unanswered", "unsolved", "solved"}
-	listSorts = []string{"activity", "newest", "helpful"}
+	listSorts = []string{"activity", "newest", "helpful", "affected"}
 )
 
 // ListLink is the address of the list with another filter or order.
@@ -173,6 +173,7 @@ type ThreadRow struct {
 	CategorySlug string
 	AskedBy      string
 	Replies      string
+	MeToo        string        // how many have the problem too; "" when nobody said so
 	Activity     template.HTML // when it was last active, for this reader
 	// ByOther: the last post is not the asker's; LastPoster wrote it.
 	ByOther    bool
@@ -210,6 +211,9 @@ func (d ListData) Rows() []ThreadRow {
 			ByOther:  th.LastPosterID != th.UserID, LastPoster: d.AuthorName(th.LastPoster),
 			AskerStaff: th.User.Staff, LastPosterStaff: th.LastPoster.Staff,
 		}
+		if th.MeTooCount > 0 {
+			r.MeToo = d.T("list.me_too", "Count", th.MeTooCount)
+		}
 		if th.Thumb != "" {
 			r.Thumb, r.ThumbWidth, r.ThumbHeight = models.UploadPrefix+th.Thumb, th.ThumbWidth, th.ThumbHeight
 		}
@@ -235,6 +239,7 @@ type ThreadData struct {
 	Watching   string            // the viewer's watch level: "watching", "muted" or ""
 	Mod        ModForm           // the moderation form, when it comes back
 	MayFlag    bool              // the viewer may flag posts (models.Store.MayFlag)
+	MeToo      bool              // the viewer said they have the problem too
 	// HandOff is the asker's link to official support about this thread
 	// (see HandOff); "" shows nothing.
 	HandOff string
@@ -249,6 +254,19 @@ type ModForm struct {
 
 // CanAccept reports whether the viewer may mark or unmark the solution.
 func (d ThreadData) CanAccept() bool { return d.User.CanAccept(d.View.Thread) }
+
+// MeTooOpen reports whether the thread takes me-toos: not closed, nor in
+// an archived category (models.Store.SetMeToo).
+func (d ThreadData) MeTooOpen() bool {
+	th := d.View.Thread
+	return !th.Closed() && !th.Category.Archived()
+}
+
+// MayMeToo reports whether the viewer may say they have the problem too, or
+// take it back: a member other than the asker, while the thread takes them.
+func (d ThreadData) MayMeToo() bool {
+	return d.User != nil && d.User.ID != d.View.Thread.UserID && d.MeTooOpen()
+}
 
 // CanChange reports whether the viewer may edit or delete a post.
 func (d ThreadData) CanChange(p models.Post) bool { return d.User.CanEdit(p, d.View.Thread) }
