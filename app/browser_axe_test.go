@@ -25,7 +25,8 @@
 //
 // To check a page that is new, add a row to axeCases; the fixture in
 // seedAxeForum has a thread, a paged thread, a solution, an edit, a flag,
-// a me-too, a watched word, an audit entry and notifications to point it at.
+// a me-too, a watched word, an audit entry, notifications and a flood of
+// alike questions to point it at.
 package app
 
 import (
@@ -184,6 +185,7 @@ var axeCases = []axeCase{
 	{page: "notification settings", as: []string{axeMember}, path: fixed("/settings/notifications"), want: "form input[type=checkbox]"},
 
 	{page: "review queue", as: staff, path: fixed("/review"), want: ".review-item form"},
+	{page: "review queue", state: "a flood", as: staff, path: fixed("/review"), want: ".flood form button"},
 	{page: "moderate a user", as: staff, path: fixed("/mod/u/mio"), want: ".user-standing .status-note"},
 	{page: "audit log", as: []string{axeAdmin}, path: fixed("/admin/audit"), want: "table.audit tbody td"},
 	{page: "watched words", as: []string{axeAdmin}, path: fixed("/admin/words"), want: "table tbody td"},
@@ -398,6 +400,17 @@ func seedAxeForum(t *testing.T, srv *Server, cfg Config) axeForum {
 		t.Fatal(err)
 	}
 	if err := srv.Store.AddWatchedWord(ctx, aoi, models.WatchedWord{Pattern: "cheap-pills", Kind: "word", Action: models.WatchHold}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A flood of alike questions, which the review queue shows first; the
+	// window is long, so that a slow run still finds it there.
+	for i, title := range []string{"Login loop after update", "ログインできません ループします", "Can't sign in, keeps redirecting", "Endless login loop on the app"} {
+		seedThread(t, srv, seedUser(t, srv, fmt.Sprintf("asker%d", i)), "using", title, "Since ten minutes ago the sign-in page sends me back to itself.")
+	}
+	rules := models.DefaultRules
+	rules.FloodThreshold, rules.FloodWindow = 3, models.Duration(24*time.Hour)
+	if err := srv.Store.SetRules(ctx, rules); err != nil {
 		t.Fatal(err)
 	}
 

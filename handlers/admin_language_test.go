@@ -37,6 +37,7 @@ func TestModerationPagesSpeakJapanese(t *testing.T) {
 			"new_account_age": {"24h"}, "new_account_min_posts": {"3"}, "new_max_links": {"2"}, "new_max_images": {"0"},
 			"new_max_threads_per_day": {"3"}, "new_max_replies_per_day": {"10"}, "new_cooldown": {"1m30s"},
 			"cooldown": {"5s"}, "duplicate_window": {"1h30m"}, "flag_threshold": {"3"}, "uploads_per_day": {"30"},
+			"flood_threshold": {"10"}, "flood_window": {"15m"},
 		})
 		rules := admin.get("/admin/rules")
 		expect(t, rules, http.StatusOK, `value="24h"`, `value="1m30s"`, `value="1h30m"`)

@@ -15,7 +15,8 @@ import (
 func rulesForm() url.Values {
 	return url.Values{"new_account_age": {"0s"}, "new_account_min_posts": {"0"}, "new_max_links": {"2"},
 		"new_max_images": {"0"}, "new_max_threads_per_day": {"3"}, "new_max_replies_per_day": {"10"}, "new_cooldown": {"0s"},
-		"cooldown": {"0s"}, "duplicate_window": {"5m"}, "flag_threshold": {"3"}, "uploads_per_day": {"30"}}
+		"cooldown": {"0s"}, "duplicate_window": {"5m"}, "flag_threshold": {"3"}, "uploads_per_day": {"30"},
+		"flood_threshold": {"10"}, "flood_window": {"15m"}}
 }
 
 // An admin changes a request budget on the rules page: a form that cannot

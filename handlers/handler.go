@@ -76,6 +76,9 @@ type Handler struct {
 	// imageSlots bounds how many uploads are decoded at once: a large
 	// photo takes tens of megabytes while it is processed.
 	imageSlots chan struct{}
+	// incidents opens a known issue from a flood (floods.go); nil: the
+	// action is unavailable.
+	incidents incidentOpener
 }
 
 // New builds the handlers over their dependencies.

@@ -19,6 +19,7 @@ func (h *Handler) registerModeration(app *fiber.App) {
 	mod, admin := requireRole(models.User.CanModerate), requireRole(models.User.CanAdmin)
 	app.Get("/review", mod, h.showReview)
 	app.Post("/review/:id<int>", mod, h.reviewPost)
+	app.Post("/mod/floods/open", mod, h.openFloodIncident)
 	app.Post("/mod/t/:id<int>", mod, h.moderateThread)
 	app.Post("/mod/p/:id<int>/hide", mod, h.hidePost)
 	app.Post("/mod/p/:id<int>/unhide", mod, h.hidePost)
@@ -141,7 +142,7 @@ func (h *Handler) renderReview(c *fiber.Ctx, status int, form views.ReviewForm) 
 		return fiber.ErrNotFound
 	}
 	b := h.baseTitled(c, "review.title")
-	return h.render(c, status, views.Review, views.ReviewData{Base: b, Items: items, Form: form})
+	return h.render(c, status, views.Review, views.ReviewData{Base: b, Floods: h.floods(c), Items: items, Form: form})
 }
 
 // reviewPost applies a moderator's decision to a queued post.
@@ -397,6 +398,8 @@ var ruleSettings = func() []ruleSetting {
 		{name: "duplicate_window", duration: func(r *models.Rules) *models.Duration { return &r.DuplicateWindow }},
 		{name: "flag_threshold", count: func(r *models.Rules) *int { return &r.FlagThreshold }, min: 1},
 		{name: "uploads_per_day", count: func(r *models.Rules) *int { return &r.UploadsPerDay }},
+		{name: "flood_threshold", count: func(r *models.Rules) *int { return &r.FloodThreshold }, min: 1},
+		{name: "flood_window", duration: func(r *models.Rules) *models.Duration { return &r.FloodWindow }},
 	}
 	for _, b := range models.BudgetNames {
 		settings = append(settings, ruleSetting{name: "limit_" + b, budget: b})

@@ -27,6 +27,10 @@ type Rules struct {
 	DuplicateWindow     Duration `json:"duplicate_window"`
 	FlagThreshold       int      `json:"flag_threshold"`  // distinct flaggers that hide a post
 	UploadsPerDay       int      `json:"uploads_per_day"` // images one member may upload in 24 hours; 0: no limit
+	// A flood is more than FloodThreshold alike questions asked within
+	// FloodWindow (see Floods); a window of 0 looks for none.
+	FloodThreshold int      `json:"flood_threshold"`
+	FloodWindow    Duration `json:"flood_window"`
 	// Budgets replace the environment's request budgets; see Budget.
 	Budgets Budgets `json:"budgets,omitzero"`
 }
@@ -44,6 +48,8 @@ var DefaultRules = Rules{
 	DuplicateWindow:     Duration(5 * time.Minute),
 	FlagThreshold:       3,
 	UploadsPerDay:       30,
+	FloodThreshold:      10,
+	FloodWindow:         Duration(15 * time.Minute),
 }
 
 // Duration is a time.Duration that reads and writes as "30s" in settings.

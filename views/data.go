@@ -433,16 +433,19 @@ type FlagData struct {
 // ReviewData fills the review queue.
 type ReviewData struct {
 	Base
-	Items []models.ReviewItem
-	Form  ReviewForm // a decision that came back
+	Floods []models.Flood // bursts of alike new questions, shown first
+	Items  []models.ReviewItem
+	Form   ReviewForm // a decision that came back
 }
 
 // ReviewForm is a decision on one queued post as it was sent, with the
-// reason it was refused.
+// reason it was refused; or FloodError, why a flood's questions could not
+// open a known issue.
 type ReviewForm struct {
-	PostID int64
-	Reason string
-	Error  string
+	PostID     int64
+	Reason     string
+	Error      string
+	FloodError string
 }
 
 // ModUserData fills the page of actions on a user.

@@ -179,3 +179,28 @@ func (d ReviewData) FlagLine(f models.Flag) string {
 	}
 	return s
 }
+
+// floodListed is how many of a flood's questions the review queue lists;
+// the button takes them all.
+const floodListed = 30
+
+// FloodHeading says how many questions about what arrived in how long:
+// "14 questions about “login loop” in 12 minutes".
+func (d ReviewData) FloodHeading(f models.Flood) string {
+	span := d.T("flood.under_a_minute")
+	if m := int(f.Span().Round(time.Minute) / time.Minute); m > 0 {
+		span = d.T("flood.in_minutes", "Count", m)
+	}
+	return d.T("flood.heading", "Count", f.Count, "Label", f.Label, "Span", span)
+}
+
+// FloodListed is the part of a flood's questions the queue lists.
+func FloodListed(f models.Flood) []models.Thread { return f.Threads[:min(len(f.Threads), floodListed)] }
+
+// FloodUnlisted says how many of a flood's questions are not listed.
+func (d ReviewData) FloodUnlisted(f models.Flood) string {
+	if n := len(f.Threads) - floodListed; n > 0 {
+		return d.T("flood.more", "Count", n)
+	}
+	return ""
+}

@@ -125,7 +125,7 @@ func TestEveryPageRenders(t *testing.T) {
 		Edit:             EditData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}},
 		History:          HistoryData{Base: base, Post: models.Post{ID: 1, Position: 1, Thread: th}, Revisions: history},
 		Flag:             FlagData{Base: base, Post: models.Post{ID: 1, Thread: th}},
-		Review:           ReviewData{Base: base, Items: []models.ReviewItem{{Post: models.Post{ID: 1, Thread: th, User: user, Status: models.StatusHeld}, Reasons: []string{"links:3"}, Flags: []models.Flag{{User: user, Reason: models.FlagSpam}}}}},
+		Review:           ReviewData{Base: base, Floods: []models.Flood{{Label: "login loop", Count: 2, Threads: []models.Thread{th, th}}}, Items: []models.ReviewItem{{Post: models.Post{ID: 1, Thread: th, User: user, Status: models.StatusHeld}, Reasons: []string{"links:3"}, Flags: []models.Flag{{User: user, Reason: models.FlagSpam}}}}},
 		ModUser:          ModUserData{Base: base, Target: user},
 		Audit:            AuditData{Base: base, Entries: []models.AuditEntry{{Action: "post.hide", TargetType: "post", TargetID: 1}}},
 		Words:            WordsData{Base: base, Words: []models.WatchedWord{{ID: 1, Pattern: "casino", Kind: "word", Action: models.WatchHold}}},

@@ -125,7 +125,8 @@ func Store(t testing.TB, dialect string) *models.Store {
 // spam rules set the rules they exercise.
 var PermissiveRules = models.Rules{
 	NewMaxLinks: 1 << 20, NewMaxImages: 1 << 20, NewMaxThreadsPerDay: 1 << 20, NewMaxRepliesPerDay: 1 << 20,
-	FlagThreshold: models.DefaultRules.FlagThreshold,
+	FlagThreshold:  models.DefaultRules.FlagThreshold,
+	FloodThreshold: models.DefaultRules.FloodThreshold, FloodWindow: models.DefaultRules.FloodWindow,
 }
 
 // Relax applies PermissiveRules to a store.
