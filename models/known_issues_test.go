@@ -12,8 +12,8 @@ import (
 func knownIssueInput() models.KnownIssueInput {
 	return models.KnownIssueInput{
 		TitleEN: "Login loop after the update", TitleJA: "更新後にログインできない",
-		BodyEN: "Signing in sends you back to the sign-in page. We are on it.",
-		BodyJA: "ログインするとログイン画面に戻ります。対応中です。",
+		BodyEN:   "Signing in sends you back to the sign-in page. We are on it.",
+		BodyJA:   "ログインするとログイン画面に戻ります。対応中です。",
 		Severity: models.KnownIssueMajor, StatusURL: "https://status.example.com/incidents/42",
 		CategoryID: 1,
 	}
