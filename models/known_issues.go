@@ -425,7 +425,7 @@ func (s *Store) notifyResolved(actor User, post Post) error {
 // each issue.
 func withIncidentThread(db *gorm.DB) *gorm.DB {
 	return db.Preload("Thread", func(db *gorm.DB) *gorm.DB {
-		return db.Select("id", "category_id", "user_id", "title", "slug", "hidden_at", "solution_post_id")
+		return db.Select("id", "title", "slug", "hidden_at")
 	})
 }
 
