@@ -111,6 +111,9 @@ type axeForum struct {
 	unsubscribeURL string
 
 	affected models.Thread // ken's question, which hana has too
+	// openIssue and resolvedIssue are known issues, whose banners every
+	// page shows.
+	openIssue, resolvedIssue models.KnownIssue
 }
 
 // axeCase is one page in one state. as says who looks at it; path is where
@@ -203,6 +206,23 @@ var axeCases = []axeCase{
 	}, want: `input[name="confirm"]`},
 	{page: "support dashboard", as: []string{axeAdmin}, path: fixed("/admin/dashboard"), want: "table.dashboard tbody td"},
 	{page: "site settings", as: []string{axeAdmin}, path: fixed("/admin/settings"), want: "#site_name"},
+
+	// Every page above shows the fixture's known issues in banners; these
+	// are the pages that run them, and the composer's notice of them.
+	{page: "known issues", as: staff, path: fixed("/mod/known-issues"), want: "table.audit tbody th a"},
+	{page: "known issues", state: "refused", as: staff, path: fixed("/mod/known-issues"), then: func(b *browser) {
+		b.do(chromedp.SetValue(chromedp.ID("title_en"), "Exports time out"), chromedp.SetValue(chromedp.ID("title_ja"), "   "),
+			chromedp.SetValue(chromedp.ID("body_en"), "Exports stop after a minute."), chromedp.SetValue(chromedp.ID("body_ja"), "エクスポートが1分で止まります。"))
+		b.problems.expect("status of 422")
+		b.follow(422, chromedp.Click(chromedp.CSS(`form[action="/mod/known-issues"] .actions button.primary`)))
+	}, want: `#title_ja[aria-invalid="true"] ~ #title_ja-error`},
+	{page: "known issue, open", as: staff, path: func(f axeForum) string { return views.KnownIssuePath(f.openIssue.ID) }, want: "#resolution_ja"},
+	{page: "known issue, resolved", as: staff, path: func(f axeForum) string { return views.KnownIssuePath(f.resolvedIssue.ID) }, want: ".known-resolution"},
+	{page: "composer", state: "known issue", as: []string{axeMember}, path: fixed("/new"), want: ".incident-notice a"},
+	{page: "composer", state: "similar known issue", as: []string{axeMember}, path: fixed("/new"), then: func(b *browser) {
+		b.do(chromedp.SendKeys(chromedp.ID("title"), "sign-in fails after the update"))
+		b.waitLong("the similar threads never appeared", chromedp.WaitVisible(chromedp.CSS("[data-similar] .known-badge")))
+	}, want: "[data-similar] .known-badge"},
 }
 
 // axeMarkdown has what overflows on a phone: a long line of code and a
@@ -430,6 +450,33 @@ func seedAxeForum(t *testing.T, srv *Server, cfg Config) axeForum {
 		t.Fatal(err)
 	}
 	f.paged = imported[0]
+	f.openIssue, f.resolvedIssue = seedKnownIssues(t, srv, mori)
 	f.unsubscribeURL = "/unsubscribe?token=" + url.QueryEscape(handlers.UnsubscribeToken([]byte(cfg.SessionSecret), hana.ID))
 	return f
+}
+
+// seedKnownIssues opens a critical and a major known issue and resolves a
+// minor one, so that every page shows a banner of each kind.
+func seedKnownIssues(t *testing.T, srv *Server, mod models.User) (open, resolved models.KnownIssue) {
+	t.Helper()
+	ctx := t.Context()
+	issue := func(sev, en, ja string, category int64) models.KnownIssue {
+		t.Helper()
+		k, err := srv.Store.OpenKnownIssue(ctx, mod, models.KnownIssueInput{
+			TitleEN: en, TitleJA: ja, BodyEN: "We are looking into it; the status page has the details.", BodyJA: "調査中です。詳しくはステータスページをご覧ください。",
+			Severity: sev, StatusURL: "https://status.example.com/incidents/7", CategoryID: category,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	open = issue(models.KnownIssueCritical, "Sign-in fails after the update", "更新後にログインできない", 1)
+	issue(models.KnownIssueMajor, "Invoice emails are delayed", "請求書メールの遅延", 2)
+	slow := issue(models.KnownIssueMinor, "Search is slow", "検索が遅い", 4)
+	resolved, err := srv.Store.ResolveKnownIssue(ctx, mod, slow.ID, "A busy index was rebuilt; search is fast again.", "インデックスを再構築し、検索は元の速さに戻りました。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return open, resolved
 }

@@ -72,7 +72,9 @@ type Handler struct {
 	limits  *stored[Limits]
 	// siteStored is what admins set on /admin/settings; see site.
 	siteStored *stored[models.SiteSettings]
-	zones      zones
+	// knownIssues are the known issues pages show; see known_issues.go.
+	knownIssues *stored[[]models.KnownIssue]
+	zones       zones
 	// imageSlots bounds how many uploads are decoded at once: a large
 	// photo takes tens of megabytes while it is processed.
 	imageSlots chan struct{}
@@ -91,11 +93,14 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 		imageSlots: make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))}
 	h.limits = newLimitsCache(store, cfg.Limits, log)
 	h.siteStored = newStored("site settings", models.SiteSettings{}, store.SiteSettings, log)
+	h.knownIssues = newKnownIssuesCache(store, log)
 	if h.pages != nil {
 		// A save drops every cached page everywhere (models.KeyAll); the
 		// instances that hear of it read the settings again before
 		// rendering a page to keep, so none keeps the old name or links.
+		// A change to the known issues does the same for their banners.
 		h.siteStored.epoch = h.pages.Everything
+		h.knownIssues.epoch = h.pages.Everything
 	}
 	return h
 }
@@ -118,6 +123,8 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/c/:slug/feed.atom", h.loadLanguage, h.categoryFeed)
 	app.Get("/t/:id<int>/feed.atom", h.loadLanguage, h.threadFeed)
 	app.Get("/search/feed.atom", h.loadLanguage, h.limit(searchRule, true), h.searchFeed)
+	// Hiding a banner sets a preference cookie, and nothing else.
+	app.Post("/known-issues/:id<int>/dismiss", h.dismissKnownIssue)
 
 	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF, h.cacheAnonymous)
 
@@ -158,6 +165,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/auth/:provider/callback", h.limit(signInRule, true), h.finishAuth)
 
 	h.registerModeration(app)
+	h.registerKnownIssues(app)
 	h.registerCategories(app)
 	h.registerNotifications(app)
 	h.registerMeToo(app)
@@ -203,6 +211,7 @@ func (h *Handler) baseWithoutBell(c *fiber.Ctx, title string) views.Base {
 		Horizon:    pageHorizon(c),
 	}
 	withSite(&b, h.site(c.UserContext()))
+	b.KnownIssues = h.banners(c)
 	// The address without its query: filters, sorts and tracking lead to
 	// the plain page. Pages whose query names the content (a thread's
 	// page number) say so themselves.

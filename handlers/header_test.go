@@ -46,8 +46,8 @@ func TestAccountMenuFollowsTheRole(t *testing.T) {
 		staff string
 	}{
 		{"member", models.RoleMember, ""},
-		{"mod", models.RoleModerator, " /review"},
-		{"admin", models.RoleAdmin, " /review /admin/settings /admin/categories /admin/dashboard /admin/rules /admin/words /admin/audit"},
+		{"mod", models.RoleModerator, " /review /mod/known-issues"},
+		{"admin", models.RoleAdmin, " /review /mod/known-issues /admin/settings /admin/categories /admin/dashboard /admin/rules /admin/words /admin/audit"},
 	} {
 		b := f.browser()
 		b.signIn(tc.name)

@@ -72,7 +72,8 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	// reader's zone) and theme (<html> is marked with the visitor's
 	// choice), so all are in the key: no visitor is ever served a page in
 	// another's language, zone or colours.
-	key := language(c) + "\x00" + h.zone(c).String() + "\x00" + theme(c) + "\x00" + c.OriginalURL()
+	// The banners a visitor dismissed are not on their pages either.
+	key := language(c) + "\x00" + h.zone(c).String() + "\x00" + theme(c) + "\x00" + h.dismissedKey(c) + "\x00" + c.OriginalURL()
 	now := time.Now()
 	if p, ok := h.pages.Get(key, now); ok {
 		if r, ok := p.Route.(*fiber.Route); ok {

@@ -216,6 +216,7 @@ func (h *Handler) renderComposeWith(c *fiber.Ctx, status int, data views.Compose
 	}
 	data.Base = h.base(c, "")
 	data.Title = data.T("title.new")
+	data.Incidents = h.openIssues(c.UserContext())
 	data.Categories = models.OpenCategories(cats, 0) // archived ones take no questions
 	return h.render(c, status, views.Compose, data)
 }

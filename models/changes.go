@@ -30,6 +30,9 @@ const (
 	KeyCategories Key = "categories"
 	// KeySearch is every search result and list of similar threads.
 	KeySearch Key = "search"
+	// KeyKnownIssues is the known issues: the banner on every page and
+	// the composer's notice (known_issues.go).
+	KeyKnownIssues Key = "known_issues"
 )
 
 // ThreadKey is a thread's pages, its posts' histories included.

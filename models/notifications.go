@@ -94,6 +94,8 @@ func (p NotificationPrefs) Emails(kind NotificationKind) bool {
 	switch kind {
 	case NotifyReply, NotifyHandOff:
 		return p.EmailReply
+	case NotifyResolved: // news of a thread they took part in, as a reply is
+		return p.EmailReply
 	case NotifyMention:
 		return p.EmailMention
 	case NotifySolution:

@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +43,9 @@ type SearchResult struct {
 	Thread  Thread
 	Post    Post
 	Snippet string // HTML, escaped, with matches in <mark>
+	// KnownIssue is set on a similar thread that is the incident thread
+	// of the open known issue the title is about (SimilarThreads).
+	KnownIssue *KnownIssue
 }
 
 // SearchResults is one page of results.
@@ -125,6 +130,9 @@ func (s *Store) loadResults(ctx context.Context, hits []search.Hit, words []stri
 
 // SimilarThreads finds up to limit threads whose questions look like the
 // one being typed, so the asker can find an answer before posting again.
+// When the title is about an open known issue, its incident thread comes
+// first, whatever the ranking: during an outage that is where the answer
+// will be, and where the asker's report belongs.
 func (s *Store) SimilarThreads(ctx context.Context, title string, limit int) ([]SearchResult, error) {
 	q := search.Similar(title)
 	if q.Empty() || limit <= 0 {
@@ -142,7 +150,40 @@ func (s *Store) SimilarThreads(ctx context.Context, title string, limit int) ([]
 	if err != nil {
 		return nil, err
 	}
-	return distinctTitles(results, limit), nil
+	return s.incidentFirst(ctx, title, distinctTitles(results, limit), q.Words(), limit)
+}
+
+// incidentFirst puts the incident thread of the known issue a title is
+// about at the top of similar threads, loading it when the ranking left it
+// out, and keeps the list within limit.
+func (s *Store) incidentFirst(ctx context.Context, title string, results []SearchResult, words []string, limit int) ([]SearchResult, error) {
+	k, err := s.KnownIssueForTitle(ctx, title)
+	if err != nil || k == nil {
+		return results, err
+	}
+	i := slices.IndexFunc(results, func(r SearchResult) bool { return r.Thread.ID == k.Thread.ID })
+	var first SearchResult
+	if i >= 0 {
+		first = results[i]
+		results = slices.Delete(results, i, i+1)
+	} else {
+		var q Post
+		err := s.db.WithContext(ctx).Select("id").Where("thread_id = ? AND position = 1 AND "+publicPostSQL("posts"), k.Thread.ID).Take(&q).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return results, nil // its question is not public: nowhere to send the asker
+		}
+		if err != nil {
+			return nil, fmt.Errorf("models: incident thread %d: %w", k.Thread.ID, err)
+		}
+		found, err := s.loadResults(ctx, []search.Hit{{PostID: q.ID, ThreadID: k.Thread.ID}}, words)
+		if err != nil || len(found) == 0 {
+			return results, err
+		}
+		first = found[0]
+	}
+	first.KnownIssue = k
+	out := append([]SearchResult{first}, results...)
+	return out[:min(len(out), limit)], nil
 }
 
 // distinctTitles keeps the best ranked thread of each title, up to limit:

@@ -68,7 +68,7 @@ var contrastPairs = []struct {
 	{[]string{"pin-fg"}, []string{"pin-bg"}, 4.5, "pin badge"},
 	{[]string{"del-fg"}, []string{"del-bg"}, 4.5, "removed text in a diff"},
 	{[]string{"ins-fg"}, []string{"ins-bg"}, 4.5, "added text in a diff"},
-	{[]string{"warn-fg"}, []string{"bg", "card"}, 4.5, "personal-data warning"},
+	{[]string{"warn-fg"}, []string{"bg", "card", "warn-bg"}, 4.5, "personal-data warning, a major known issue's label"},
 	{[]string{"dev-fg"}, []string{"dev-bg"}, 4.5, "development banner"},
 	{[]string{"field-line"}, []string{"field-bg", "card", "bg"}, 3, "form field borders"},
 }

@@ -50,6 +50,9 @@ type Base struct {
 	// Alternates are the feeds of what the page lists, for feed readers
 	// to find from the page (<link rel="alternate">).
 	Alternates []Alternate
+	// KnownIssues are the banners at the top of the page: the known
+	// issues open or lately resolved that the reader has not dismissed.
+	KnownIssues []models.KnownIssue
 }
 
 // pageTitle is the window's title: the page's, then the site's.
@@ -334,6 +337,9 @@ type ComposeData struct {
 	Form       PostForm
 	Similar    []models.SearchResult // shown on the "check before you post" step
 	Checked    bool                  // the similar threads were looked for
+	// Incidents are the open known issues, shown above the title so that
+	// reports of them go to their threads.
+	Incidents []models.KnownIssue
 }
 
 // ProfileData fills a user's page.

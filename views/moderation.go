@@ -57,7 +57,7 @@ func (b Base) AuditTarget(e models.AuditEntry) string {
 			return e.TargetName
 		}
 		return b.T("audit.target_user", "ID", e.TargetID)
-	case "thread", "post", "watched_word", "revision", "category":
+	case "thread", "post", "watched_word", "revision", "category", "known_issue":
 		return b.T("audit.target_"+e.TargetType, "ID", e.TargetID)
 	case "settings":
 		return b.T("audit.target_settings")

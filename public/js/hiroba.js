@@ -57,6 +57,38 @@
   });
 })();
 
+// Dismissing a known issue's banner hides it at once, without leaving the
+// page; the server remembers it in a cookie, as the form does without this.
+(function () {
+  "use strict";
+  if (!window.fetch) return;
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-dismiss-issue")) return;
+    ev.preventDefault();
+    var data = new URLSearchParams(new FormData(form));
+    data.set("js", "1");
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (res) {
+        if (!res.ok) throw new Error(res.status);
+        var banner = form.closest(".known-issue");
+        var list = banner.parentNode;
+        var next = banner.nextElementSibling;
+        banner.remove();
+        // Focus moves on rather than falling to the top of the page.
+        var button = next && next.querySelector("form[data-dismiss-issue] button");
+        if (button) {
+          button.focus();
+        } else {
+          if (!list.children.length) list.remove();
+          var main = document.getElementById("main");
+          if (main) { main.setAttribute("tabindex", "-1"); main.focus(); }
+        }
+      })
+      .catch(function () { form.submit(); });
+  });
+})();
+
 // Ask before deleting a post.
 document.addEventListener("submit", function (ev) {
   var msg = ev.target.getAttribute && ev.target.getAttribute("data-confirm");
