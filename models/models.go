@@ -142,6 +142,10 @@ type Thread struct {
 	Thumb       string
 	ThumbWidth  int
 	ThumbHeight int
+	// DuplicateOf is the original of a thread closed as its duplicate;
+	// MergedInto is set too once its posts were merged there (duplicates.go).
+	DuplicateOf *int64
+	MergedInto  *int64
 	// FirstPostID is set by CreateThread for the caller; it is not stored.
 	FirstPostID     int64      `gorm:"-"`
 	FirstPostStatus PostStatus `gorm:"-"`
