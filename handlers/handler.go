@@ -155,6 +155,7 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/auth/:provider/callback", h.limit(signInRule, true), h.finishAuth)
 
 	h.registerModeration(app)
+	h.registerDuplicates(app)
 	h.registerCategories(app)
 	h.registerNotifications(app)
 	h.registerPeople(app)

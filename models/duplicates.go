@@ -9,6 +9,7 @@ package models
 // that Unmerge puts back exactly that and nothing else.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -188,17 +189,37 @@ func (s *Store) mayUndoClose(actor User, th Thread) error {
 	if th.DuplicateOf == nil || actor.CanModerate() {
 		return nil
 	}
-	var by []User
-	err := s.db.Model(&AuditEntry{}).Select("users.role").Joins("JOIN users ON users.id = audit_log.actor_id").
-		Where("audit_log.action = ? AND audit_log.target_type = ? AND audit_log.target_id = ?", "thread.duplicate", "thread", th.ID).
-		Order("audit_log.id DESC").Limit(1).Scan(&by).Error
-	if err != nil {
-		return err
-	}
-	if len(by) > 0 && by[0].CanModerate() {
-		return ErrForbidden
+	if byModerator, err := closedByModerator(s.db, th.ID); err != nil || byModerator {
+		return cmp.Or(err, ErrForbidden)
 	}
 	return nil
+}
+
+// closedByModerator reports whether the latest close of a thread as a
+// duplicate was a moderator's.
+func closedByModerator(db *gorm.DB, threadID int64) (bool, error) {
+	var by []User
+	err := db.Model(&AuditEntry{}).Select("users.role").Joins("JOIN users ON users.id = audit_log.actor_id").
+		Where("audit_log.action = ? AND audit_log.target_type = ? AND audit_log.target_id = ?", "thread.duplicate", "thread", threadID).
+		Order("audit_log.id DESC").Limit(1).Scan(&by).Error
+	return len(by) > 0 && by[0].CanModerate(), err
+}
+
+// MayReopenDuplicate reports whether the user may undo a thread's close as a
+// duplicate, for the page to offer it: a moderator, or its asker unless a
+// moderator closed it.
+func (s *Store) MayReopenDuplicate(ctx context.Context, actor User, th Thread) (bool, error) {
+	if !th.Duplicate() || th.Merged() || !actor.MayCloseAsDuplicate(th) {
+		return false, nil
+	}
+	if actor.CanModerate() {
+		return true, nil
+	}
+	byModerator, err := closedByModerator(s.db.WithContext(ctx), th.ID)
+	if err != nil {
+		return false, fmt.Errorf("models: who closed thread %d: %w", th.ID, err)
+	}
+	return !byModerator, nil
 }
 
 // duplicateOwnThread loads a thread the actor may close as a duplicate, or
