@@ -125,7 +125,7 @@ func TestMergeThroughPages(t *testing.T) {
 		// The asker hears of it; the log has it.
 		expect(t, helper.get("/notifications"), http.StatusOK, "mori merged your question into")
 		grant(t, f, "mori", models.RoleAdmin)
-		expect(t, mod.get("/admin/audit"), http.StatusOK, "Merged into another thread")
+		expect(t, mod.get("/admin/audit"), http.StatusOK, "Merged into another thread", fmt.Sprintf("Thread #%d", in.ID))
 
 		// Undone from the list of merges, the thread is back where it was.
 		expect(t, helper.get("/mod/merges"), http.StatusForbidden)
