@@ -106,8 +106,14 @@ func (h *Handler) fillDupes(c *fiber.Ctx, d *views.ThreadData) error {
 	ctx := c.UserContext()
 	th := d.View.Thread
 	var err error
-	if d.Dupes.Original, err = h.store.DuplicateOriginal(ctx, d.User, th); err != nil || d.User == nil {
+	if d.Dupes.Original, err = h.store.DuplicateOriginal(ctx, d.User, th); err != nil {
 		return err
+	}
+	if o := d.Dupes.Original; o != nil {
+		dependsOn(c, models.ThreadKey(o.ID)) // its title, and whether it is still there
+	}
+	if d.User == nil {
+		return nil
 	}
 	user := *d.User
 	d.Dupes.MayClose = user.MayCloseAsDuplicate(th)
