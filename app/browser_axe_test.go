@@ -106,8 +106,10 @@ func (s axeScreen) rules() string {
 // axeForum is what the fixture made, for the cases to point at.
 type axeForum struct {
 	short, paged   models.Thread
-	question       models.Post // hana's, edited, so it has a history with a diff
-	reply          models.Post // ken's reply to it, which hana may flag
+	duplicate      models.Thread // ken's, closed as a duplicate of short
+	mergedInto     models.Thread // ken's, with hana's question merged into it
+	question       models.Post   // hana's, edited, so it has a history with a diff
+	reply          models.Post   // ken's reply to it, which hana may flag
 	unsubscribeURL string
 
 	affected models.Thread // ken's question, which hana has too
@@ -186,6 +188,20 @@ var axeCases = []axeCase{
 	{page: "flag", as: []string{axeMember}, path: func(f axeForum) string { return fmt.Sprintf("/p/%d/flag", f.reply.ID) }, want: "fieldset legend"},
 	{page: "notifications", as: []string{axeMember}, path: fixed("/notifications"), want: ".notifications li"},
 	{page: "notification settings", as: []string{axeMember}, path: fixed("/settings/notifications"), want: "form input[type=checkbox]"},
+
+	{page: "thread, duplicate", as: everyone, path: func(f axeForum) string { return views.ThreadPath(f.duplicate.ID, f.duplicate.Slug) }, want: ".duplicate-note a"},
+	{page: "thread, merged into", as: staff, path: func(f axeForum) string { return views.ThreadPath(f.mergedInto.ID, f.mergedInto.Slug) }, want: ".merges-here form"},
+	{page: "thread, close as duplicate", state: "refused", as: []string{axeMember}, path: func(f axeForum) string { return views.ThreadPath(f.short.ID, f.short.Slug) }, then: func(b *browser) {
+		b.do(chromedp.SetValue(chromedp.ID("dupe-original"), "the other one"))
+		b.problems.expect("status of 422")
+		b.follow(422, chromedp.Click(chromedp.CSS(`form[action$="/duplicate"] .actions button`)))
+	}, want: `#dupe-original[aria-invalid="true"] ~ #dupe-original-error`},
+	{page: "merge a thread", as: staff, path: func(f axeForum) string { return fmt.Sprintf("/mod/t/%d/merge", f.duplicate.ID) }, want: "#merge-into"},
+	{page: "merge a thread", state: "confirm", as: staff, path: func(f axeForum) string { return fmt.Sprintf("/mod/t/%d/merge", f.duplicate.ID) }, then: func(b *browser) {
+		b.do(chromedp.SetValue(chromedp.ID("merge-into"), "1")) // the first thread: short
+		b.follow(200, chromedp.Click(chromedp.CSS(".composer .actions button")))
+	}, want: `input[name="confirm"]`},
+	{page: "merged threads", as: staff, path: fixed("/mod/merges"), want: "table.merges tbody form"},
 
 	{page: "review queue", as: staff, path: fixed("/review"), want: ".review-item form"},
 	{page: "review queue", state: "a flood", as: staff, path: fixed("/review"), want: ".flood form button"},
@@ -451,6 +467,18 @@ func seedAxeForum(t *testing.T, srv *Server, cfg Config) axeForum {
 	}
 	f.paged = imported[0]
 	f.openIssue, f.resolvedIssue = seedKnownIssues(t, srv, mori)
+
+	// A question asked again, closed as a duplicate by its asker; another
+	// merged by a moderator.
+	f.duplicate = seedThread(t, srv, ken, "billing", "March invoice missing", "I cannot find the March invoice anywhere.")
+	if err := srv.Store.CloseAsDuplicate(ctx, ken, f.duplicate.ID, f.short.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.mergedInto = seedThread(t, srv, ken, "using", "CSV export fails with an error", "The export stops with `invoice_pdf_renderer` in the log.")
+	merged := seedThread(t, srv, hana, "using", "Export error since the update", "Same error as everyone, I think.")
+	if _, err := srv.Store.MergeThreads(ctx, mori, merged.ID, f.mergedInto.ID); err != nil {
+		t.Fatal(err)
+	}
 	f.unsubscribeURL = "/unsubscribe?token=" + url.QueryEscape(handlers.UnsubscribeToken([]byte(cfg.SessionSecret), hana.ID))
 	return f
 }

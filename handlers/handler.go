@@ -166,6 +166,7 @@ func (h *Handler) Register(app *fiber.App) {
 
 	h.registerModeration(app)
 	h.registerKnownIssues(app)
+	h.registerDuplicates(app)
 	h.registerCategories(app)
 	h.registerNotifications(app)
 	h.registerMeToo(app)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -165,19 +164,6 @@ func knownIssueForm(c *fiber.Ctx) views.KnownIssueForm {
 	}}
 }
 
-// threadRef finds a thread's id in what a moderator typed: 12, #12, or the
-// thread's address (/t/12/… or https://…/t/12/…); 0 when it holds none.
-var threadRef = regexp.MustCompile(`^#?(\d+)$|/t/(\d+)(?:[/?#]|$)`)
-
-func parseThreadRef(s string) int64 {
-	m := threadRef.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return 0
-	}
-	id, _ := strconv.ParseInt(m[1]+m[2], 10, 64)
-	return id
-}
-
 // issueErrors words a refusal's reasons in the reader's language.
 func (h *Handler) issueErrors(c *fiber.Ctx, fields map[string]string) map[string]string {
 	t := h.catalog.In(language(c))
@@ -198,7 +184,7 @@ func (h *Handler) openKnownIssue(c *fiber.Ctx) error {
 	form := knownIssueForm(c)
 	form.Incident, form.Thread = c.FormValue("incident"), utils.CopyString(c.FormValue("thread"))
 	if form.Incident == "existing" {
-		form.Input.ThreadID = parseThreadRef(form.Thread)
+		form.Input.ThreadID, _ = threadRef(form.Thread)
 		if form.Input.ThreadID == 0 {
 			form.Errors = h.issueErrors(c, map[string]string{"thread": "known.bad_thread"})
 			return h.renderKnownIssues(c, fiber.StatusUnprocessableEntity, form)

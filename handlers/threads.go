@@ -111,7 +111,7 @@ func (h *Handler) redirectThread(c *fiber.Ctx) error {
 	}
 	view, err := h.store.ThreadPage(c.UserContext(), currentUser(c), int64(id), 1)
 	if err != nil {
-		return err
+		return h.threadMoved(c, err)
 	}
 	return c.Redirect(views.ThreadPath(view.Thread.ID, view.Thread.Slug), fiber.StatusMovedPermanently)
 }
@@ -124,7 +124,7 @@ func (h *Handler) showThread(c *fiber.Ctx) error {
 	}
 	view, err := h.store.ThreadPage(c.UserContext(), currentUser(c), int64(id), pageNumber(c))
 	if err != nil {
-		return err
+		return h.threadMoved(c, err)
 	}
 	if slug, _ := url.PathUnescape(c.Params("slug")); slug != view.Thread.Slug {
 		return c.Redirect(views.PagePath(views.ThreadPath(view.Thread.ID, view.Thread.Slug), view.Page), fiber.StatusMovedPermanently)
@@ -156,6 +156,9 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	}
 	data.Meta = h.threadMeta(view, data.Solution, data.User == nil)
 	data.HandOff = views.HandOff(data.Help.ContactForm, h.cfg.BaseURL, data.User, view.Thread)
+	if err := h.fillDupes(c, &data); err != nil {
+		return err
+	}
 	if data.User != nil && data.User.CanModerate() {
 		cats, err := h.store.Categories(ctx)
 		if err != nil {

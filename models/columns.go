@@ -40,14 +40,16 @@ func threadColumns(a string) string {
 	return columns(a, "id", "category_id", "user_id", "title") + ", COALESCE(" + a + ".title_lang, '')" +
 		", " + columns(a, "slug", "post_count", "reply_count", "last_posted_at", "last_poster_id",
 		"created_at", "updated_at", "search_title", "solution_post_id", "solved_at", "helpful_count",
-		"hidden_at", "closed_at", "pinned_at", "pinned_globally", "thumb", "thumb_width", "thumb_height", "me_too_count")
+		"hidden_at", "closed_at", "pinned_at", "pinned_globally", "thumb", "thumb_width", "thumb_height", "me_too_count") +
+		", " + columns(a, "duplicate_of", "merged_into")
 }
 
 func (t *Thread) targets() []any {
 	return []any{&t.ID, &t.CategoryID, &t.UserID, &t.Title, &t.TitleLang, &t.Slug, &t.PostCount,
 		&t.ReplyCount, &t.LastPostedAt, &t.LastPosterID, &t.CreatedAt, &t.UpdatedAt, &t.SearchTitle,
 		&t.SolutionPostID, &t.SolvedAt, &t.HelpfulCount, &t.HiddenAt, &t.ClosedAt, &t.PinnedAt,
-		&t.PinnedGlobally, &t.Thumb, &t.ThumbWidth, &t.ThumbHeight, &t.MeTooCount}
+		&t.PinnedGlobally, &t.Thumb, &t.ThumbWidth, &t.ThumbHeight, &t.MeTooCount,
+		&t.DuplicateOf, &t.MergedInto}
 }
 
 // postColumns leave out the source and the search text, the largest

@@ -391,9 +391,9 @@ func TestFloodsIgnoreQuestionsOutOfView(t *testing.T) {
 			case 3:
 				_, err = s.DeletePost(ctx, u, th.FirstPostID)
 			case 4:
-				err = s.CloseAsDuplicate(ctx, th.ID, visible[0], false)
+				err = s.ExecForTest(ctx, "UPDATE threads SET duplicate_of = ? WHERE id = ?", visible[0], th.ID)
 			case 5:
-				err = s.CloseAsDuplicate(ctx, th.ID, visible[0], true)
+				err = s.ExecForTest(ctx, "UPDATE threads SET merged_into = ? WHERE id = ?", visible[0], th.ID)
 			}
 			if err != nil {
 				t.Fatal(err)

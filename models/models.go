@@ -145,6 +145,10 @@ type Thread struct {
 	// MeTooCount is how many people said "I have this problem too"
 	// (thread_me_toos), kept with each one so lists can sort by it.
 	MeTooCount int
+	// DuplicateOf is the original of a thread closed as its duplicate;
+	// MergedInto is set too once its posts were merged there (duplicates.go).
+	DuplicateOf *int64
+	MergedInto  *int64
 	// FirstPostID is set by CreateThread for the caller; it is not stored.
 	FirstPostID     int64      `gorm:"-"`
 	FirstPostStatus PostStatus `gorm:"-"`

@@ -17,7 +17,8 @@ import (
 // seedForMove writes a small forum that leaves rows in every table: the
 // seeded threads with their votes and solutions, and a session, a held
 // reply, an edit, a flag, a kept reply, a watch, preferences, mail, a
-// watched word and a role change in the audit log.
+// watched word, a role change in the audit log, a duplicate, a merge with
+// a "me too" it carried, and a known issue.
 func seedForMove(t *testing.T, s *models.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -98,6 +99,23 @@ func seedForMove(t *testing.T, s *models.Store) {
 	}
 	shot := upload(t, s, member.ID, 7)
 	if _, err := s.CreateReply(ctx, models.NewReply{ThreadID: threads[0].ID, UserID: member.ID, Body: "Mine looks like this: ![login](" + shot.Path() + ")"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A duplicate, a merge (its record and the rows it carried), a "me
+	// too" and a known issue: tables whose own features write them
+	// elsewhere, here written as plainly as they are stored.
+	if err := s.CloseAsDuplicate(ctx, admin, threads[3].ID, threads[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExecForTest(ctx, `INSERT INTO thread_me_toos (thread_id, user_id, created_at) VALUES (?, ?, ?)`, threads[5].ID, member.ID, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MergeThreads(ctx, admin, threads[5].ID, threads[4].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ExecForTest(ctx, `INSERT INTO known_issues (title_en, title_ja, body_en, body_ja, severity, thread_id, opened_by, opened_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, "Sign-in loop", "ログインできない", "We are on it.", "対応中です。", "major", threads[4].ID, admin.ID, time.Now().UTC(), time.Now().UTC()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -100,6 +100,8 @@ func (p NotificationPrefs) Emails(kind NotificationKind) bool {
 		return p.EmailMention
 	case NotifySolution:
 		return p.EmailSolution
+	case NotifyMerged: // about their own question, as a reply would be
+		return p.EmailReply
 	}
 	return false
 }

@@ -22,9 +22,18 @@ type SitemapThread struct {
 	LastPostedAt time.Time
 }
 
-// PublicThreadCount counts the threads an anonymous visitor may open.
+// sitemapThreadSQL selects the threads the sitemap lists, over the threads
+// alias t: those an anonymous visitor may open, but not merged ones, whose
+// address redirects to where their posts went.
+func sitemapThreadSQL(t string) (string, []any) {
+	visible, args := visibleThreadSQL(nil, t)
+	return visible + " AND " + t + ".merged_into IS NULL", args
+}
+
+// PublicThreadCount counts the threads an anonymous visitor may open, as
+// the sitemap lists them.
 func (s *Store) PublicThreadCount(ctx context.Context) (int64, error) {
-	visible, args := visibleThreadSQL(nil, "t")
+	visible, args := sitemapThreadSQL("t")
 	var n int64
 	if err := s.db.WithContext(ctx).Raw("SELECT COUNT(*) FROM threads t WHERE "+visible, args...).Scan(&n).Error; err != nil {
 		return 0, fmt.Errorf("models: count public threads: %w", err)
@@ -40,7 +49,7 @@ func (s *Store) SitemapPageStart(ctx context.Context, page, perPage int) (int64,
 	if page < 1 || perPage < 1 {
 		return 0, fmt.Errorf("models: sitemap page %d: %w", page, ErrNotFound)
 	}
-	visible, args := visibleThreadSQL(nil, "t")
+	visible, args := sitemapThreadSQL("t")
 	// An index-only walk of the ids: the page's own rows are then read by
 	// key, never by offset.
 	var ids []int64
@@ -67,7 +76,7 @@ func (s *Store) EachSitemapThread(ctx context.Context, from int64, limit int, fn
 }
 
 func (s *Store) eachSitemapThread(ctx context.Context, from int64, limit, batch int, fn func(SitemapThread) error) error {
-	visible, args := visibleThreadSQL(nil, "t")
+	visible, args := sitemapThreadSQL("t")
 	query := "SELECT t.id, t.slug, t.last_posted_at FROM threads t WHERE " + visible + " AND t.id >= ? ORDER BY t.id LIMIT ?"
 	buf := make([]SitemapThread, 0, min(batch, limit))
 	for limit > 0 {

@@ -458,6 +458,10 @@ func (s *Store) judgeReply(ctx context.Context, in NewReply, now time.Time, post
 	if th.Closed() && !author.CanModerate() {
 		return Thread{}, &RefusedError{Reason: RefuseClosed}
 	}
+	if th.Duplicate() {
+		// Answers belong with the original, for moderators too.
+		return Thread{}, &RefusedError{Reason: RefuseClosed}
+	}
 	status, reasons, err := s.checkPost(ctx, author, false, draft{source: in.Body, html: post.HTML}, now)
 	if err != nil {
 		return Thread{}, err

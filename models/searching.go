@@ -90,12 +90,13 @@ func (s *Store) Search(ctx context.Context, in SearchInput) (SearchResults, erro
 
 // anonymousSearch is the filter of every search: results are what an
 // anonymous visitor may read, whoever searches, so deleted, hidden and held
-// posts and hidden threads never show.
+// posts and hidden threads never show. Nor do duplicates (merged threads
+// are too): their original answers the question, and is found itself.
 func anonymousSearch() search.Filter {
 	thread, args := visibleThreadSQL(nil, "t")
 	return search.Filter{
 		Post:   search.Cond{SQL: publicPostSQL("p")},
-		Thread: search.Cond{SQL: thread, Args: args},
+		Thread: search.Cond{SQL: thread + " AND " + notDuplicateSQL("t"), Args: args},
 	}
 }
 

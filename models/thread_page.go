@@ -36,6 +36,9 @@ func (s *Store) ThreadPage(ctx context.Context, viewer *User, id int64, page int
 	if !found || !viewer.CanView(v.Thread) {
 		return ThreadView{}, fmt.Errorf("models: thread %d: %w", id, ErrNotFound)
 	}
+	if v.Thread.Merged() {
+		return ThreadView{}, s.mergedPlace(ctx, viewer, v.Thread, page)
+	}
 	if page == LastPage {
 		page = PageOfPosition(v.Thread.PostCount)
 	}

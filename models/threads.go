@@ -155,6 +155,8 @@ func (s *Store) Threads(ctx context.Context, f ThreadFilter) (ThreadList, error)
 	}
 	visible, args := visibleThreadSQL(f.Viewer, "threads")
 	q = q.Where(visible, args...)
+	// A merged thread's posts are listed with the thread they went to.
+	q = q.Where("threads.merged_into IS NULL")
 	switch f.Show {
 	case ShowUnanswered:
 		q = q.Where("threads.reply_count = 0")

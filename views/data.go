@@ -246,6 +246,8 @@ type ThreadData struct {
 	// HandOff is the asker's link to official support about this thread
 	// (see HandOff); "" shows nothing.
 	HandOff string
+	// Dupes is what the page shows about duplicates (duplicates.go).
+	Dupes DupesData
 }
 
 // ModForm is a moderator's form on a thread as it was sent, with the

@@ -77,6 +77,13 @@ func (b Base) AuditReason(e models.AuditEntry) string {
 		return b.T("audit.reason_own_request")
 	case e.Action == "rules.update":
 		return b.savedRules(e.Reason)
+	case e.Action == "thread.duplicate" || e.Action == "thread.unduplicate" || e.Action == "thread.merge" || e.Action == "thread.unmerge":
+		// The forum writes the other thread: the original, or where the
+		// posts went.
+		var other int64
+		if _, err := fmt.Sscanf(e.Reason, "thread #%d", &other); err == nil {
+			return b.T("audit.target_thread", "ID", other)
+		}
 	case strings.HasPrefix(e.Action, "revision."):
 		// The forum writes which post the version belongs to.
 		var post int64

@@ -144,6 +144,9 @@ func TestEveryPageRenders(t *testing.T) {
 	for p, d := range knownIssuePageData(base, th) {
 		datas[p] = d
 	}
+	for p, d := range duplicatePageData(base, user, th) {
+		datas[p] = d
+	}
 	for p := range compiledPages {
 		if _, ok := datas[p]; !ok {
 			t.Errorf("page %s has no render test", p)

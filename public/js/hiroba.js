@@ -607,3 +607,20 @@ document.addEventListener("submit", function (ev) {
     area.dispatchEvent(new Event("input", { bubbles: true }));
   }
 })();
+
+// A link to a post whose thread page does not show it: a merge numbered the
+// thread's posts again, so the post is on another page now. Its permanent
+// address (/p/123) knows which. Tried once per post and tab, so a page that
+// still does not show it ends here rather than going round.
+(function () {
+  var m = /^#p(\d+)$/.exec(location.hash);
+  if (!m || !document.querySelector("ol.posts")) return;
+  var key = "hiroba:find-post:" + m[1];
+  try {
+    var tried = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    if (tried || document.getElementById("p" + m[1])) return;
+    sessionStorage.setItem(key, "1");
+  } catch (e) { return; }
+  location.replace("/p/" + m[1]);
+})();
