@@ -156,6 +156,9 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	}
 	data.Meta = h.threadMeta(view, data.Solution, data.User == nil)
 	data.HandOff = views.HandOff(data.Help.ContactForm, h.cfg.BaseURL, data.User, view.Thread)
+	if data.Live, err = h.liveThread(c, view); err != nil {
+		return err
+	}
 	if data.User != nil && data.User.CanModerate() {
 		cats, err := h.store.Categories(ctx)
 		if err != nil {

@@ -238,6 +238,8 @@ type ThreadData struct {
 	// HandOff is the asker's link to official support about this thread
 	// (see HandOff); "" shows nothing.
 	HandOff string
+	// Live lets the page's script follow the thread (see liveBar).
+	Live LiveThread
 }
 
 // ModForm is a moderator's form on a thread as it was sent, with the
