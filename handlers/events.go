@@ -38,6 +38,12 @@ func (h *Handler) threadEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrNotFound
 	}
+	if c.Method() != fiber.MethodGet {
+		// HEAD: the headers a stream would have, and no stream.
+		c.Set(fiber.HeaderContentType, "text/event-stream")
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return nil
+	}
 	after := lastSeen(c)
 	st, err := h.live.Open(c.UserContext(), currentUser(c), int64(id), after, forwarded.ClientIP(c))
 	switch {
