@@ -507,3 +507,22 @@ func TestRepliesOnOneInstanceReachStreamsOnAnother(t *testing.T) {
 	t.Logf("%d replies on A; B's reader heard of each in p50 %v, max %v after the writer's 303",
 		writes, delays[writes/2].Round(time.Microsecond), delays[writes-1].Round(time.Microsecond))
 }
+
+func TestLiveBoundsFromEnvironment(t *testing.T) {
+	load := func(env map[string]string) (Config, error) {
+		return LoadConfig(func(k string) string { return env[k] }, nil)
+	}
+	cfg, err := load(nil)
+	if err != nil || cfg.Live.Max != 10000 || cfg.Live.PerAddr != 20 || cfg.Live.Idle != 30*time.Minute {
+		t.Errorf("defaults: %+v (%v), want 10000 streams, 20 per address, 30m idle", cfg.Live, err)
+	}
+	cfg, err = load(map[string]string{"HIROBA_SSE_MAX": "500", "HIROBA_SSE_PER_ADDR": "4", "HIROBA_SSE_IDLE": "10m"})
+	if err != nil || cfg.Live.Max != 500 || cfg.Live.PerAddr != 4 || cfg.Live.Idle != 10*time.Minute {
+		t.Errorf("set: %+v (%v)", cfg.Live, err)
+	}
+	for name, bad := range map[string]string{"HIROBA_SSE_MAX": "0", "HIROBA_SSE_PER_ADDR": "many", "HIROBA_SSE_IDLE": "100ms"} {
+		if _, err := load(map[string]string{name: bad}); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%s: %v, want an error naming it", name, bad, err)
+		}
+	}
+}
