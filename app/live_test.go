@@ -23,6 +23,7 @@ import (
 
 	"hiroba/handlers/forwarded"
 	"hiroba/handlers/live"
+	"hiroba/handlers/ratelimit"
 	"hiroba/migrations"
 	"hiroba/models"
 )
@@ -525,4 +526,41 @@ func TestLiveBoundsFromEnvironment(t *testing.T) {
 			t.Errorf("%s=%s: %v, want an error naming it", name, bad, err)
 		}
 	}
+}
+
+// Pub/sub keeps nothing for an instance that is not listening: B, cut off
+// from Redis while a reply is written on A, misses the message, and reads
+// its streams' threads again as soon as it has subscribed again. Its
+// reader is told of the reply then, with nothing lost.
+func TestStreamsCatchUpWhenRedisComesBack(t *testing.T) {
+	requireRedis(t, pagesRedisURL)
+	proxy := startTCPProxy(t, "127.0.0.1:6379")
+	cfg := testConfig(t, migrations.Postgres)
+	cfg.RedisURL = pagesRedisURL
+	cfg.Limits.PostIP = ratelimit.Rule{Name: "postip-" + randomHex(6), Limit: 10000, Window: time.Minute}
+	_, baseA := startServer(t, cfg)
+	cfgB := cfg
+	cfgB.RedisURL = "redis://" + proxy.addr + "/14"
+	_, baseB := startServer(t, cfgB)
+	writer := newBrowserClient(t)
+	signInDev(t, writer, baseA, "bob")
+	thread, events, last := liveThread(t, writer, baseA, "Push notifications stopped")
+	st := openEvents(t, nil, strings.Replace(events, baseA, baseB, 1)+"?after="+last, nil)
+	st.replies(t, 5*time.Second)
+
+	proxy.stop()
+	replyID(t, writer, baseA, thread, "Same on my phone, written while B is cut off.")
+	select {
+	case ev := <-st.events:
+		if ev.Name == "replies" {
+			t.Fatalf("B heard of the reply without Redis: %s", ev.Data)
+		}
+	case <-time.After(500 * time.Millisecond):
+	}
+	proxy.restart(t)
+	back := time.Now()
+	if r, _ := st.replies(t, 20*time.Second); r.Count != 1 {
+		t.Errorf("once Redis was back: %+v, want the reply written meanwhile", r)
+	}
+	t.Logf("B's reader heard of the missed reply %v after Redis came back", time.Since(back).Round(time.Millisecond))
 }
