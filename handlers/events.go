@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"hiroba/handlers/forwarded"
 	"hiroba/handlers/live"
@@ -45,7 +46,9 @@ func (h *Handler) threadEvents(c *fiber.Ctx) error {
 		return nil
 	}
 	after := lastSeen(c)
-	st, err := h.live.Open(c.UserContext(), currentUser(c), int64(id), after, forwarded.ClientIP(c))
+	// The address outlives the request, counted while the stream lasts.
+	addr := utils.CopyString(forwarded.ClientIP(c))
+	st, err := h.live.Open(c.UserContext(), currentUser(c), int64(id), after, addr)
 	switch {
 	case errors.Is(err, live.ErrTooMany):
 		c.Set(fiber.HeaderRetryAfter, retryTooMany)

@@ -72,9 +72,6 @@ type Stream struct {
 	endOnce sync.Once
 }
 
-// LastSeen is the post id the stream counts new replies after.
-func (st *Stream) LastSeen() int64 { return st.after }
-
 // offer gives the stream a state read as the seq'th read. A state from a
 // read that began before the one the stream has is older and dropped: two
 // reads may finish out of order, and only the later one saw every write
