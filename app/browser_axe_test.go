@@ -145,6 +145,15 @@ var axeCases = []axeCase{
 	{page: "home", as: everyone, path: fixed("/"), want: ".thread-list"},
 	{page: "category filter", as: []string{axeAnonymous, axeMember}, path: fixed("/c/billing?show=unsolved"), want: ".thread-list"},
 	{page: "thread, short", as: everyone, path: func(f axeForum) string { return views.ThreadPath(f.short.ID, f.short.Slug) }, want: ".solution-box"},
+	{page: "thread, short", state: "new replies", as: []string{axeMember}, path: func(f axeForum) string { return views.ThreadPath(f.short.ID, f.short.Slug) }, then: func(b *browser) {
+		// A reply the reader sent from another tab: the page announces it.
+		evalJS[bool](b, `(async () => {
+			const form = document.querySelector('form[action$="/replies"]'), data = new FormData(form);
+			data.set("body", "It works again after a restart, thanks.");
+			return (await fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin"})).ok;
+		})()`, chromedp.EvalAwaitPromise)
+		b.waitLong("the new reply was never announced", chromedp.WaitVisible(chromedp.CSS(".live-bar .live-replies")))
+	}, want: ".live-bar .live-replies"},
 	{page: "thread, paged", as: everyone, path: func(f axeForum) string {
 		return views.PagePath(views.ThreadPath(f.paged.ID, f.paged.Slug), 2)
 	}, want: `a[rel="prev"] ~ a[rel="next"]`},

@@ -84,6 +84,8 @@ type Config struct {
 	// made on this machine, not through a proxy, may read it.
 	Metrics      bool
 	MetricsToken string
+	// Live bounds the live events of thread pages (HIROBA_SSE_*).
+	Live LiveConfig
 
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time
@@ -140,6 +142,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	}
 	c.PageCacheTTL = ttl
 	if c.Limits, err = limitsFromEnv(env); err != nil {
+		return Config{}, err
+	}
+	if c.Live, err = liveFromEnv(env); err != nil {
 		return Config{}, err
 	}
 	if c.TrustedProxies, err = forwarded.Parse(env("HIROBA_TRUSTED_PROXIES", "")); err != nil {

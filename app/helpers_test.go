@@ -15,7 +15,7 @@ import (
 
 // testConfig is a loopback configuration over a fresh database of the
 // dialect; tests adjust it before starting a server.
-func testConfig(t *testing.T, dialect string) Config {
+func testConfig(t testing.TB, dialect string) Config {
 	t.Helper()
 	cfg, err := LoadConfig(func(string) string { return "" }, nil)
 	if err != nil {

@@ -44,7 +44,7 @@ func useMiddleware(app *fiber.App, cfg Config, m *metrics.Metrics, log *slog.Log
 	app.Use(requestLog(log))
 	app.Use(recover.New())
 	app.Use(securityHeaders(cfg.HTTPS()))
-	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: handlers.Uncompressed}))
 }
 
 // withDeadline gives each request a context that ends, so no query outlives

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/markbates/goth"
 
+	"hiroba/handlers/live"
 	"hiroba/handlers/metrics"
 	"hiroba/handlers/pagecache"
 	"hiroba/handlers/ratelimit"
@@ -58,6 +59,9 @@ type Config struct {
 	// OCR reads the text in uploaded images for Guard; nil: images go
 	// unread.
 	OCR *ocr.Reader
+	// Live follows threads for readers who keep them open (events.go);
+	// nil: pages do not update live.
+	Live *live.Hub
 }
 
 // Handler serves every page of the forum.
@@ -69,6 +73,7 @@ type Handler struct {
 	cfg     Config
 	log     *slog.Logger
 	pages   *pagecache.Cache // nil: no page cache
+	live    *live.Hub        // nil: no live events
 	limits  *stored[Limits]
 	// siteStored is what admins set on /admin/settings; see site.
 	siteStored *stored[models.SiteSettings]
@@ -89,7 +94,7 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
-	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages,
+	h := &Handler{store: store, views: r, catalog: catalog, assets: assets, cfg: cfg, log: log, pages: cfg.Pages, live: cfg.Live,
 		imageSlots: make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))}
 	h.limits = newLimitsCache(store, cfg.Limits, log)
 	h.siteStored = newStored("site settings", models.SiteSettings{}, store.SiteSettings, log)
@@ -125,6 +130,9 @@ func (h *Handler) Register(app *fiber.App) {
 	app.Get("/search/feed.atom", h.loadLanguage, h.limit(searchRule, true), h.searchFeed)
 	// Hiding a banner sets a preference cookie, and nothing else.
 	app.Post("/known-issues/:id<int>/dismiss", h.dismissKnownIssue)
+
+	// Before the page cache: a stream is never kept, nor served kept.
+	app.Get("/t/:id<int>/events", h.loadLanguage, h.loadSession, h.threadEvents)
 
 	app.Use(h.loadLanguage, h.loadSession, h.checkCSRF, h.cacheAnonymous)
 

@@ -95,6 +95,11 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	if unkept, _ := c.Locals(pageUnkeptLocal).(bool); unkept {
 		return nil
 	}
+	// A streamed body has no end to keep (live events): reading it here
+	// would wait for the stream to finish.
+	if res.IsBodyStream() {
+		return nil
+	}
 	if res.StatusCode() != fiber.StatusOK || len(res.Header.Peek(fiber.HeaderSetCookie)) > 0 || len(res.Header.Peek(fiber.HeaderContentEncoding)) > 0 {
 		return nil
 	}

@@ -159,6 +159,9 @@ func (h *Handler) renderThreadWith(c *fiber.Ctx, status int, data views.ThreadDa
 	if err := h.fillDupes(c, &data); err != nil {
 		return err
 	}
+	if data.Live, err = h.liveThread(c, view); err != nil {
+		return err
+	}
 	if data.User != nil && data.User.CanModerate() {
 		cats, err := h.store.Categories(ctx)
 		if err != nil {

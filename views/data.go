@@ -248,6 +248,8 @@ type ThreadData struct {
 	HandOff string
 	// Dupes is what the page shows about duplicates (duplicates.go).
 	Dupes DupesData
+	// Live lets the page's script follow the thread (see liveBar).
+	Live LiveThread
 }
 
 // ModForm is a moderator's form on a thread as it was sent, with the

@@ -624,3 +624,111 @@ document.addEventListener("submit", function (ev) {
   } catch (e) { return; }
   location.replace("/p/" + m[1]);
 })();
+
+// A thread page follows its thread while it is open (Server-Sent Events):
+// new replies are announced, "2 new replies — show", never inserted under
+// the reader's eyes; the me-too count and the site notice follow too.
+// The server counts from the last post the page showed (data-last-post),
+// which the browser sends again when it reconnects, so nothing is missed.
+(function () {
+  "use strict";
+  var bar = document.querySelector("[data-live-events]");
+  if (!bar || !window.EventSource) return;
+  var url = bar.getAttribute("data-live-events") + "?after=" + encodeURIComponent(bar.getAttribute("data-last-post") || "");
+  var source = null, timer = 0, failures = 0, resting = false, replies = null, notice = null;
+
+  function button(className, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.addEventListener("click", onClick);
+    bar.appendChild(b);
+    return b;
+  }
+
+  function showReplies(d) {
+    if (!d || !(d.count > 0)) {
+      if (replies) { replies.remove(); replies = null; }
+      return;
+    }
+    if (!replies) replies = button("live-replies", function () { go(replies.getAttribute("data-first")); });
+    var text = d.count === 1 ? bar.getAttribute("data-live-one") : bar.getAttribute("data-live-many").replace("{n}", d.count);
+    if (replies.textContent !== text) replies.textContent = text;
+    replies.setAttribute("data-first", d.first || "");
+  }
+
+  // go opens the page with the first new reply. When only the anchor would
+  // change, following it would not load anything: reload there instead.
+  function go(first) {
+    var target = new URL(first || location.href, location.href);
+    if (target.pathname === location.pathname && target.search === location.search) {
+      if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+      history.replaceState(history.state, "", target.href);
+      location.reload();
+    } else {
+      location.assign(target.href);
+    }
+  }
+
+  function showMeToos(d) {
+    if (!d || typeof d.count !== "number") return;
+    var thread = bar.closest(".thread") || document;
+    Array.prototype.forEach.call(thread.querySelectorAll("[data-me-too-count]"), function (el) {
+      el.setAttribute("data-me-too-count", d.count);
+      el.textContent = d.count;
+    });
+  }
+
+  function showBanner(data) {
+    var was = bar.getAttribute("data-live-banner");
+    bar.setAttribute("data-live-banner", data);
+    if (!was || was === data || notice) return; // unknown when rendered, or unchanged
+    notice = button("live-notice", function () { location.reload(); });
+    notice.textContent = bar.getAttribute("data-live-notice");
+  }
+
+  function parse(ev) {
+    try { return JSON.parse(ev.data); } catch (e) { return null; }
+  }
+
+  function open() {
+    clearTimeout(timer);
+    resting = false;
+    if (source) return;
+    source = new EventSource(url);
+    source.addEventListener("open", function () { failures = 0; });
+    source.addEventListener("replies", function (ev) { showReplies(parse(ev)); });
+    source.addEventListener("metoo", function (ev) { showMeToos(parse(ev)); });
+    source.addEventListener("banner", function (ev) { showBanner(ev.data); });
+    // The server closes a stream that had nothing to say for a long
+    // while: connect again at once only if someone is looking.
+    source.addEventListener("bye", function () {
+      close();
+      resting = true;
+      if (document.visibilityState === "visible") later(1000 + Math.random() * 4000);
+    });
+    source.addEventListener("error", function () {
+      // Refused (too many streams, a thread no longer shown): the browser
+      // gives up; try again a few times, further apart each time.
+      if (!source || source.readyState !== EventSource.CLOSED) return;
+      close();
+      if (++failures <= 5) later(Math.min(300000, 15000 * Math.pow(2, failures)) * (0.5 + Math.random()));
+    });
+  }
+
+  function close() {
+    if (source) { source.close(); source = null; }
+  }
+
+  function later(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(open, ms);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (resting && document.visibilityState === "visible") open();
+  });
+  window.addEventListener("pagehide", function () { clearTimeout(timer); close(); });
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted) open(); });
+  open();
+})();
