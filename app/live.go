@@ -50,7 +50,7 @@ func liveFromEnv(env func(key, def string) string) (LiveConfig, error) {
 func newLive(ctx context.Context, cfg Config, store *models.Store, log *slog.Logger) (*live.Hub, live.Bus, error) {
 	hub := live.NewHub(store, live.Options{
 		MaxStreams: cfg.Live.Max, MaxPerAddr: cfg.Live.PerAddr, Idle: cfg.Live.Idle, Heartbeat: cfg.Live.Heartbeat,
-		Log: log,
+		Log: log, Banner: func(ctx context.Context) (live.Banner, error) { return knownIssueBanner(ctx, store) },
 	})
 	if cfg.RedisURL == "" {
 		return hub, live.NewMemory(hub), nil
@@ -64,4 +64,25 @@ func newLive(ctx context.Context, cfg Config, store *models.Store, log *slog.Log
 		return nil, nil, err
 	}
 	return hub, bus, nil
+}
+
+// knownIssueBanner is the known-issue banner as live pages follow it: the
+// newest issue shown, in its state, versioned by its last change. Every
+// known-issue write announces models.KeyAll, which wakes every stream.
+func knownIssueBanner(ctx context.Context, store *models.Store) (live.Banner, error) {
+	issues, err := store.ActiveKnownIssues(ctx, time.Now())
+	if err != nil || len(issues) == 0 {
+		return live.Banner{}, err
+	}
+	k := issues[0]
+	for _, i := range issues[1:] {
+		if i.UpdatedAt.After(k.UpdatedAt) {
+			k = i
+		}
+	}
+	state := "open"
+	if k.Resolved() {
+		state = "resolved"
+	}
+	return live.Banner{Issue: k.ID, State: state, Version: k.UpdatedAt.UnixMilli()}, nil
 }

@@ -13,12 +13,11 @@ import (
 )
 
 // incidentOpener opens a known issue from a flood's questions and merges
-// them into one incident thread, whose id it returns. The known-issues part
-// of the forum provides it, over Store.OpenKnownIssue and Store.MergeThreads;
-// while the handlers have none, the flood's button answers that the action
-// is unavailable, after checking what was sent as it will be checked then.
+// them into one incident thread, whose id it returns: floodIncidents
+// (incidents.go), over Store.OpenKnownIssue and Store.MergeThreads. Without
+// one the flood's button answers that the action is unavailable.
 type incidentOpener interface {
-	OpenIncident(ctx context.Context, actor models.User, threadIDs []int64) (threadID int64, err error)
+	OpenIncident(ctx context.Context, actor models.User, questions []models.Thread) (threadID int64, err error)
 }
 
 // floods finds the bursts of alike questions the review queue shows at its
@@ -67,14 +66,11 @@ func (h *Handler) openFloodIncident(c *fiber.Ctx) error {
 	if h.incidents == nil {
 		return models.ErrUnavailable
 	}
-	ids = ids[:0]
-	for _, th := range threads {
-		ids = append(ids, th.ID)
-	}
-	threadID, err := h.incidents.OpenIncident(c.UserContext(), user, ids)
+	threadID, err := h.incidents.OpenIncident(c.UserContext(), user, threads)
 	if err != nil {
 		return err
 	}
+	h.knownIssues.forget() // this instance's next page shows the banner
 	h.flash(c, "flash.incident_opened")
 	return c.Redirect("/t/"+strconv.FormatInt(threadID, 10), fiber.StatusSeeOther)
 }

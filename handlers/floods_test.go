@@ -117,8 +117,8 @@ func TestOpeningAnIncidentFromAFlood(t *testing.T) {
 		mod.get("/review")
 		expect(t, mod.post("/mod/floods/open", with()), http.StatusUnprocessableEntity, invalid)
 
-		// The flood as it is now passes every check, and meets the part
-		// that is not there yet.
+		// The flood as it is now passes every check: one action opens a
+		// known issue on its first question and merges the rest into it.
 		now := url.Values{}
 		for _, th := range threads {
 			if th.ID != threads[3].ID {
@@ -127,9 +127,18 @@ func TestOpeningAnIncidentFromAFlood(t *testing.T) {
 		}
 		mod.get("/review")
 		p := mod.post("/mod/floods/open", now)
-		expect(t, p, http.StatusServiceUnavailable)
-		refuse(t, p, invalid)
-		expect(t, mod.get("/review"), http.StatusOK, "11 questions about “login loop”")
+		if want := fmt.Sprintf("/t/%d", threads[0].ID); p.Status != http.StatusSeeOther || p.Location != want {
+			t.Fatalf("opening the incident: %d to %q, want 303 to %s\n%s", p.Status, p.Location, want, p.Body)
+		}
+		incident := anon.get(fmt.Sprintf("/t/%d", threads[0].ID))
+		if incident.Status == http.StatusMovedPermanently {
+			incident = anon.get(incident.Location)
+		}
+		expect(t, incident, http.StatusOK, "11 people asked about this before it was known", threads[0].Title)
+		if merged := anon.get(fmt.Sprintf("/t/%d", threads[1].ID)); merged.Status != http.StatusMovedPermanently {
+			t.Errorf("a flood question not merged into the incident thread: %d", merged.Status)
+		}
+		refuse(t, mod.get("/review"), "questions about “login loop”")
 	})
 }
 

@@ -99,6 +99,7 @@ func New(store *models.Store, r *views.Renderer, catalog *views.Catalog, assets 
 	h.limits = newLimitsCache(store, cfg.Limits, log)
 	h.siteStored = newStored("site settings", models.SiteSettings{}, store.SiteSettings, log)
 	h.knownIssues = newKnownIssuesCache(store, log)
+	h.incidents = floodIncidents{store: store, catalog: catalog}
 	if h.pages != nil {
 		// A save drops every cached page everywhere (models.KeyAll); the
 		// instances that hear of it read the settings again before

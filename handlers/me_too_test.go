@@ -34,7 +34,10 @@ func TestMeTooButton(t *testing.T) {
 		other := hana.ask("Dark mode resets", "It forgets my theme.")
 
 		expect(t, anon.get(thread), http.StatusOK, `href="/login?next=`+url.QueryEscape(thread)+`"`, "Sign in to say you have this problem too")
-		refuse(t, anon.get(thread), `action="/t/1/me-too"`, "people have this problem", "person has this problem")
+		// No count is shown while nobody said it; the hidden one is for the
+		// live page to fill in.
+		expect(t, anon.get(thread), http.StatusOK, `data-me-too-count="0"`, `hidden>0 people have this problem</p>`)
+		refuse(t, anon.get(thread), `action="/t/1/me-too"`)
 		expect(t, mia.get(thread), http.StatusOK, `action="/t/1/me-too"`, `aria-pressed="false">I have this problem too</button>`)
 
 		r := mia.post("/t/1/me-too", url.Values{"next": {thread}})

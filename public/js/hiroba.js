@@ -675,7 +675,9 @@ document.addEventListener("submit", function (ev) {
     var thread = bar.closest(".thread") || document;
     Array.prototype.forEach.call(thread.querySelectorAll("[data-me-too-count]"), function (el) {
       el.setAttribute("data-me-too-count", d.count);
-      el.textContent = d.count;
+      var form = el.getAttribute(d.count === 1 ? "data-one" : "data-other");
+      el.textContent = form ? form.replace("{n}", d.count) : d.count;
+      el.hidden = d.count === 0;
     });
   }
 
