@@ -230,7 +230,12 @@ func (p postingContext) refuseOverDailyCap(isThread bool) error {
 		}
 	}
 	replies := len(p.recent) - threads
-	retry := func() time.Duration { return p.recent[len(p.recent)-1].CreatedAt.Add(24 * time.Hour).Sub(p.now) }
+	retry := func() time.Duration {
+		if len(p.recent) == 0 {
+			return 24 * time.Hour // a cap of none: nothing to wait out but the day
+		}
+		return p.recent[len(p.recent)-1].CreatedAt.Add(24 * time.Hour).Sub(p.now)
+	}
 	if isThread && threads >= p.rules.NewMaxThreadsPerDay {
 		return &RefusedError{Reason: RefuseThreadsPerDay, RetryAfter: retry()}
 	}
