@@ -304,7 +304,7 @@ func (s *Store) attachImages(post Post, replace bool) error {
 	// The question's first image of its own is its thread's in lists.
 	var thumb Upload
 	if len(hashes) > 0 {
-		shown, err := s.UploadsOf(context.Background(), post.UserID, hashes)
+		shown, err := s.UploadsOf(s.db.Statement.Context, post.UserID, hashes) // the write's own context
 		if err != nil {
 			return err
 		}
@@ -354,13 +354,26 @@ func (s *Store) SweepUploads(ctx context.Context, now time.Time) ([]string, erro
 // unusedKeys returns the store keys of uploads whose image no remaining
 // upload row shares.
 func (s *Store) unusedKeys(ctx context.Context, gone []Upload) ([]string, error) {
+	if len(gone) == 0 {
+		return nil, nil
+	}
+	hashes := make([]string, len(gone))
+	for i, u := range gone {
+		hashes[i] = u.Hash
+	}
+	// One read for the whole sweep: which of these images a row still names.
+	var kept []string
+	if err := s.db.WithContext(ctx).Model(&Upload{}).Where("hash IN ?", hashes).Distinct().Pluck("hash", &kept).Error; err != nil {
+		return nil, fmt.Errorf("models: uploads still naming swept images: %w", err)
+	}
+	still := make(map[string]bool, len(kept))
+	for _, h := range kept {
+		still[h] = true
+	}
 	var keys []string
 	for _, u := range gone {
-		var n int64
-		if err := s.db.WithContext(ctx).Model(&Upload{}).Where("hash = ?", u.Hash).Count(&n).Error; err != nil {
-			return keys, fmt.Errorf("models: uploads of image %s: %w", u.Hash, err)
-		}
-		if n == 0 {
+		if !still[u.Hash] {
+			still[u.Hash] = true // two swept rows of one image delete its files once
 			keys = append(keys, u.Key(), u.ThumbKey())
 		}
 	}
