@@ -15,6 +15,7 @@ import (
 
 	"hiroba/handlers"
 	"hiroba/handlers/forwarded"
+	"hiroba/models"
 	"hiroba/models/blobs"
 	"hiroba/models/database"
 )
@@ -22,9 +23,14 @@ import (
 // Config is everything the forum reads from its environment. Every field has
 // an environment variable (documented in README.md); flags may override.
 type Config struct {
-	Addr          string // HIROBA_ADDR
-	BaseURL       string // HIROBA_BASE_URL
-	DatabaseURL   string // HIROBA_DATABASE_URL
+	Addr        string // HIROBA_ADDR
+	BaseURL     string // HIROBA_BASE_URL
+	DatabaseURL string // HIROBA_DATABASE_URL
+	// Replicas are PostgreSQL streaming replicas that page reads go to
+	// (HIROBA_DATABASE_REPLICA_URLS, comma-separated), held to
+	// HIROBA_REPLICA_MAX_LAG (default 5s) and checked every
+	// HIROBA_REPLICA_CHECK (default 1s).
+	Replicas      models.ReplicaConfig
 	SessionSecret string // HIROBA_SESSION_SECRET
 	SiteName      string // HIROBA_SITE_NAME
 
@@ -147,6 +153,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	if c.Live, err = liveFromEnv(env); err != nil {
 		return Config{}, err
 	}
+	if c.Replicas, err = replicasFromEnv(env); err != nil {
+		return Config{}, err
+	}
 	if c.TrustedProxies, err = forwarded.Parse(env("HIROBA_TRUSTED_PROXIES", "")); err != nil {
 		return Config{}, fmt.Errorf("app: HIROBA_TRUSTED_PROXIES: %w", err)
 	}
@@ -178,6 +187,32 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return Config{}, fmt.Errorf("app: HIROBA_UPLOADS: %w", err)
 	}
 	return c, nil
+}
+
+// replicasFromEnv reads the replicas' settings. Replicas are PostgreSQL's
+// alone: a SQLite file has none.
+func replicasFromEnv(env func(key, def string) string) (models.ReplicaConfig, error) {
+	var rc models.ReplicaConfig
+	for _, u := range strings.Split(env("HIROBA_DATABASE_REPLICA_URLS", ""), ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			rc.URLs = append(rc.URLs, u)
+		}
+	}
+	for _, d := range []struct {
+		key string
+		to  *time.Duration
+		def time.Duration
+	}{
+		{"HIROBA_REPLICA_MAX_LAG", &rc.MaxLag, database.DefaultReplicaMaxLag},
+		{"HIROBA_REPLICA_CHECK", &rc.Every, database.DefaultReplicaCheck},
+	} {
+		v, err := time.ParseDuration(env(d.key, d.def.String()))
+		if err != nil || v <= 0 {
+			return rc, fmt.Errorf("app: %s: want a duration such as %s", d.key, d.def)
+		}
+		*d.to = v
+	}
+	return rc, nil
 }
 
 // defaultUploads keeps uploads in the folder uploads beside the SQLite

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
 	vm "github.com/VictoriaMetrics/metrics"
@@ -23,6 +24,9 @@ func newMetrics(cfg Config, store *models.Store, pages *pagecache.Cache, log *sl
 	store.OnPost(m.Post)
 	m.Sample(vm.WriteProcessMetrics) // Go runtime and process: memory, CPU, goroutines, descriptors
 	m.Sample(func(w io.Writer) { writePool(w, store) })
+	if store.HasReplicas() {
+		m.Sample(func(w io.Writer) { writeReplicas(w, store) })
+	}
 	m.Sample(func(w io.Writer) { writeMailBacklog(w, store, log) })
 	if pages != nil {
 		m.Sample(func(w io.Writer) { writePages(w, pages.Stats()) })
@@ -41,6 +45,24 @@ func writePool(w io.Writer, store *models.Store) {
 	vm.WriteCounterUint64(w, "hiroba_db_connections_closed_total{reason=\"max_idle\"}", uint64(max(s.MaxIdleClosed, 0)))
 	vm.WriteCounterUint64(w, "hiroba_db_connections_closed_total{reason=\"max_idle_time\"}", uint64(max(s.MaxIdleTimeClosed, 0)))
 	vm.WriteCounterUint64(w, "hiroba_db_connections_closed_total{reason=\"max_lifetime\"}", uint64(max(s.MaxLifetimeClosed, 0)))
+}
+
+// writeReplicas says where reads went and how far behind each replica is.
+func writeReplicas(w io.Writer, store *models.Store) {
+	primary, replicas, _ := store.ReadStats()
+	vm.WriteCounterUint64(w, `hiroba_db_reads_total{pool="primary"}`, uint64(max(primary, 0)))
+	for _, r := range replicas {
+		name := strconv.Quote(r.Name)
+		vm.WriteCounterUint64(w, `hiroba_db_reads_total{pool="replica",replica=`+name+`}`, uint64(max(r.Reads, 0)))
+		healthy := uint64(0)
+		if r.Healthy {
+			healthy = 1
+		}
+		vm.WriteGaugeUint64(w, `hiroba_db_replica_healthy{replica=`+name+`}`, healthy)
+		if r.Lag >= 0 {
+			vm.WriteGaugeFloat64(w, `hiroba_db_replica_lag_seconds{replica=`+name+`}`, r.Lag.Seconds())
+		}
+	}
 }
 
 // writeMailBacklog reads the queue at each scrape: one indexed count, which

@@ -13,6 +13,7 @@ import (
 	"hiroba/handlers"
 	"hiroba/handlers/forwarded"
 	"hiroba/handlers/metrics"
+	"hiroba/models"
 )
 
 // contentSecurityPolicy allows no inline script and nothing from elsewhere
@@ -28,7 +29,7 @@ const strictTransportSecurity = "max-age=31536000"
 
 const requestTimeout = 15 * time.Second
 
-func useMiddleware(app *fiber.App, cfg Config, m *metrics.Metrics, log *slog.Logger) {
+func useMiddleware(app *fiber.App, cfg Config, store *models.Store, m *metrics.Metrics, log *slog.Logger) {
 	// First: everything after it reads the client's address, scheme and
 	// request id as the trusted proxies gave them, and only they.
 	app.Use(forwarded.Middleware(cfg.TrustedProxies))
@@ -41,6 +42,8 @@ func useMiddleware(app *fiber.App, cfg Config, m *metrics.Metrics, log *slog.Log
 	// The deadline wraps the request log, which renders error pages, so an
 	// error page for a signed-in user queries inside a live context.
 	app.Use(withDeadline)
+	// Inside the deadline, whose context it extends.
+	app.Use(readRouting(store, cfg.HTTPS()))
 	app.Use(requestLog(log))
 	app.Use(recover.New())
 	app.Use(securityHeaders(cfg.HTTPS()))

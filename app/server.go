@@ -182,7 +182,7 @@ func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *p
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies.Strings(),
 	})
-	useMiddleware(app, cfg, m, log)
+	useMiddleware(app, cfg, store, m, log)
 	if m != nil {
 		// Before the session and CSRF middleware: a scrape is not a visitor.
 		app.Get("/metrics", m.Handler(cfg.MetricsToken))

@@ -29,6 +29,14 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*models.Store
 		store.Close()
 		return nil, err
 	}
+	if len(cfg.Replicas.URLs) > 0 {
+		rc := cfg.Replicas
+		rc.Log = log
+		if err := store.UseReplicas(rc); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("app: HIROBA_DATABASE_REPLICA_URLS: %w", err)
+		}
+	}
 	return store, nil
 }
 

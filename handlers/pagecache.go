@@ -84,6 +84,12 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	// Before the page reads anything: a write that lands while it renders
 	// makes it stale at once.
 	began := h.pages.Begin()
+	// A page read from a replica may miss the writes of the last few
+	// seconds: it is kept only if nothing it shows changed in them.
+	var readAsOf time.Time
+	if lag := h.store.Staleness(c.UserContext()); lag > 0 {
+		readAsOf = now.Add(-lag)
+	}
 	if err := c.Next(); err != nil {
 		return err
 	}
@@ -107,9 +113,10 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	sum := sha256.Sum256(body)
 	p := pagecache.Page{
 		Body: body, ContentType: string(res.Header.ContentType()),
-		ETag:    `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		Expires: now.Add(h.pages.TTL()),
-		Route:   c.Route(),
+		ETag:     `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		Expires:  now.Add(h.pages.TTL()),
+		Route:    c.Route(),
+		ReadAsOf: readAsOf,
 	}
 	if hz := pageHorizon(c).Until(); !hz.IsZero() && hz.Before(p.Expires) {
 		p.Expires = hz

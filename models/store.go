@@ -46,6 +46,9 @@ type Store struct {
 	// once for all of them; nil elsewhere.
 	replies *replyQueue
 	reads   *batchReads
+	// replicas routes page reads to PostgreSQL replicas (replicas.go);
+	// nil without them, and inside a transaction.
+	replicas *database.Replicas
 }
 
 // NewStore wraps an open database of the given dialect (migrations.Postgres

@@ -39,11 +39,12 @@ type Cache struct {
 	mu    sync.Mutex
 	pages map[string]Page
 	bytes int
-	// seq counts invalidations; gens holds, per key, seq at its last one.
+	// seq counts invalidations; gens holds, per key, seq at its last one
+	// and when it was heard.
 	seq        uint64
-	gens       map[string]uint64
-	everything uint64 // seq at the last invalidation of everything
-	anyWrite   uint64 // seq at the last invalidation of anything
+	gens       map[string]gen
+	everything gen // the last invalidation of everything
+	anyWrite   gen // the last invalidation of anything
 	// paused is set while invalidations from other instances may be lost
 	// (their channel is down): nothing is served or stored then.
 	paused bool
@@ -66,8 +67,18 @@ type Page struct {
 	// Route is what rendered the page (a *fiber.Route), opaque here: a
 	// page served again is counted under the route that made it.
 	Route any
+	// ReadAsOf, when set, is the instant the page's reads are sure to
+	// include every write before: it read from a database replica, which
+	// may be behind. A page showing anything changed after it is not kept.
+	ReadAsOf time.Time
 
 	seq uint64 // from Begin, before the page read anything
+}
+
+// gen is one invalidation: its place in the count, and when it was heard.
+type gen struct {
+	seq uint64
+	at  time.Time
 }
 
 // Stats counts what the cache did, for tests and for operators.
@@ -83,7 +94,7 @@ type Stats struct {
 
 // New returns a cache keeping pages for up to ttl, in up to maxBytes.
 func New(ttl time.Duration, maxBytes int) *Cache {
-	return &Cache{ttl: ttl, maxBytes: maxBytes, pages: map[string]Page{}, gens: map[string]uint64{}}
+	return &Cache{ttl: ttl, maxBytes: maxBytes, pages: map[string]Page{}, gens: map[string]gen{}}
 }
 
 // TTL is the longest a page is kept.
@@ -126,18 +137,24 @@ func (c *Cache) Get(key string, now time.Time) (Page, bool) {
 // fresh reports whether nothing the page shows was invalidated after it
 // began. The caller holds mu.
 func (c *Cache) fresh(p Page) bool {
-	if c.everything > p.seq {
-		return false
+	return !c.changed(p, func(g gen) bool { return g.seq > p.seq })
+}
+
+// changed reports whether an invalidation of something the page shows
+// satisfies after. The caller holds mu.
+func (c *Cache) changed(p Page, after func(gen) bool) bool {
+	if after(c.everything) {
+		return true
 	}
 	if !p.Declared {
-		return c.anyWrite <= p.seq
+		return after(c.anyWrite)
 	}
 	for _, k := range p.Keys {
-		if c.gens[k] > p.seq {
-			return false
+		if after(c.gens[k]) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 func (c *Cache) drop(key string, p Page) {
@@ -152,6 +169,11 @@ func (c *Cache) Put(key string, began uint64, p Page) {
 	defer c.mu.Unlock()
 	p.seq = began
 	if c.paused || !c.fresh(p) {
+		return
+	}
+	// Read from a replica that may not have had a change this instance
+	// has already heard of: right to serve once, wrong to keep.
+	if !p.ReadAsOf.IsZero() && c.changed(p, func(g gen) bool { return g.at.After(p.ReadAsOf) }) {
 		return
 	}
 	if old, ok := c.pages[key]; ok {
@@ -177,15 +199,16 @@ func (c *Cache) Invalidate(keys []string) {
 func (c *Cache) invalidate(keys []string) {
 	c.seq++
 	c.stats.Invalidations++
-	c.anyWrite = c.seq
+	g := gen{seq: c.seq, at: time.Now()}
+	c.anyWrite = g
 	for _, k := range keys {
 		if k == KeyAll {
-			c.everything = c.seq
+			c.everything = g
 		}
-		c.gens[k] = c.seq
+		c.gens[k] = g
 	}
 	if len(c.gens) > maxKeys {
-		c.everything, c.gens = c.seq, map[string]uint64{}
+		c.everything, c.gens = g, map[string]gen{}
 	}
 }
 
@@ -195,7 +218,7 @@ func (c *Cache) invalidate(keys []string) {
 func (c *Cache) Everything() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.everything
+	return c.everything.seq
 }
 
 // Pause stops serving and storing pages: invalidations from elsewhere may

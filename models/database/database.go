@@ -167,8 +167,11 @@ func Migrate(ctx context.Context, db *gorm.DB, dialect string) ([]int, error) {
 	return migrations.Apply(ctx, sqlDB, dialect)
 }
 
-// Close releases the connections.
+// Close releases the connections, the replicas' too.
 func Close(db *gorm.DB) error {
+	if r, ok := db.ConnPool.(*Replicas); ok {
+		return r.Close()
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return err

@@ -1,0 +1,4 @@
+package database
+
+// IsPlainRead is isPlainRead, for the external tests.
+var IsPlainRead = isPlainRead

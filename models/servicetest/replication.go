@@ -1,0 +1,245 @@
+package servicetest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+)
+
+// Replication is a PostgreSQL primary and a streaming replica of its own,
+// made for one test: servers the test may pause, stop and start without
+// touching the machine's PostgreSQL.
+type Replication struct {
+	PrimaryURL string // database hiroba on the primary
+	ReplicaURL string // the same database, on the replica
+
+	bin     string
+	dir     string
+	replica string // the replica's data folder
+	asUser  string // run the server programs as this user ("" = ourselves)
+	t       testing.TB
+}
+
+// PostgresBin returns the folder of PostgreSQL's server programs (initdb,
+// pg_ctl, pg_basebackup), newest version first, or why there is none.
+func PostgresBin() (string, error) {
+	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
+		dir := strings.TrimSpace(string(out))
+		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
+			return dir, nil
+		}
+	}
+	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	sort.Slice(found, func(i, j int) bool { return versionOf(found[i]) > versionOf(found[j]) })
+	if len(found) == 0 {
+		return "", errors.New("no PostgreSQL server programs (initdb, pg_basebackup) installed")
+	}
+	return filepath.Dir(found[0]), nil
+}
+
+func versionOf(initdb string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(initdb))))
+	return v
+}
+
+// StartReplication initialises a primary in a temporary folder, starts it on
+// a free loopback port, creates database hiroba, clones it with
+// pg_basebackup -R into a replica streaming from it on another port, and
+// waits until the replica has the database. Both stop when the test ends.
+// It returns an error (for the caller to skip or fail on) when the server
+// programs are missing.
+func StartReplication(t testing.TB) (*Replication, error) {
+	t.Helper()
+	bin, err := PostgresBin()
+	if err != nil {
+		return nil, err
+	}
+	r := &Replication{bin: bin, t: t}
+	// initdb and postgres refuse to run as root.
+	if os.Geteuid() == 0 {
+		if _, err := user.Lookup("postgres"); err != nil {
+			return nil, errors.New("running as root and there is no postgres user to run the servers as")
+		}
+		r.asUser = "postgres"
+	}
+	r.dir, err = os.MkdirTemp("", "hiroba-replication-")
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(r.dir) })
+	// The servers write their logs and sockets here.
+	if err := r.chown(r.dir); err != nil {
+		return nil, err
+	}
+	primaryPort, replicaPort := freePort(t), freePort(t)
+	primary := filepath.Join(r.dir, "primary")
+	r.replica = filepath.Join(r.dir, "replica")
+	if err := r.mkdir(primary); err != nil {
+		return nil, err
+	}
+	if err := r.mkdir(r.replica); err != nil {
+		return nil, err
+	}
+	// initdb's own pg_hba.conf trusts loopback, replication included.
+	if out, err := r.run("initdb", "-D", primary, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"); err != nil {
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+	conf := fmt.Sprintf("port = %d\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n"+
+		"wal_level = replica\nmax_wal_senders = 5\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n", primaryPort, r.dir)
+	if err := r.appendConf(primary, conf); err != nil {
+		return nil, err
+	}
+	if err := r.start(primary); err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _, _ = r.run("pg_ctl", "-D", primary, "-m", "immediate", "-w", "stop") })
+	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", primaryPort)
+	if err := exec1(admin, "CREATE DATABASE hiroba"); err != nil {
+		return nil, err
+	}
+	if out, err := r.run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(primaryPort), "-U", "postgres",
+		"-D", r.replica, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"); err != nil {
+		return nil, fmt.Errorf("pg_basebackup: %w\n%s", err, out)
+	}
+	if err := r.appendConf(r.replica, fmt.Sprintf("port = %d\n", replicaPort)); err != nil {
+		return nil, err
+	}
+	if err := r.StartReplica(); err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = r.StopReplica() })
+	r.PrimaryURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/hiroba?sslmode=disable", primaryPort)
+	r.ReplicaURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/hiroba?sslmode=disable", replicaPort)
+	return r, nil
+}
+
+// PauseReplay stops the replica applying what it receives
+// (pg_wal_replay_pause), so it falls behind while it still answers.
+func (r *Replication) PauseReplay() error {
+	return exec1(r.ReplicaURL, "SELECT pg_wal_replay_pause()")
+}
+
+// ResumeReplay lets the replica catch up again.
+func (r *Replication) ResumeReplay() error {
+	return exec1(r.ReplicaURL, "SELECT pg_wal_replay_resume()")
+}
+
+// StopReplica shuts the replica down at once.
+func (r *Replication) StopReplica() error {
+	if out, err := r.run("pg_ctl", "-D", r.replica, "-m", "immediate", "-w", "stop"); err != nil {
+		return fmt.Errorf("stop the replica: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// StartReplica starts the replica again and waits until it answers.
+func (r *Replication) StartReplica() error { return r.start(r.replica) }
+
+func (r *Replication) start(data string) error {
+	if out, err := r.run("pg_ctl", "-D", data, "-l", data+".log", "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(data + ".log")
+		return fmt.Errorf("pg_ctl start %s: %w\n%s\n%s", filepath.Base(data), err, out, log)
+	}
+	return nil
+}
+
+// run runs one of the server programs, as the postgres user when we are
+// root.
+func (r *Replication) run(name string, args ...string) ([]byte, error) {
+	path := filepath.Join(r.bin, name)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var cmd *exec.Cmd
+	if r.asUser != "" {
+		cmd = exec.CommandContext(ctx, "runuser", append([]string{"-u", r.asUser, "--", path}, args...)...)
+	} else {
+		cmd = exec.CommandContext(ctx, path, args...)
+	}
+	cmd.Dir = r.dir
+	return cmd.CombinedOutput()
+}
+
+func (r *Replication) mkdir(dir string) error {
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return err
+	}
+	return r.chown(dir)
+}
+
+func (r *Replication) appendConf(data, conf string) error {
+	f, err := os.OpenFile(filepath.Join(data, "postgresql.auto.conf"), os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(conf); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func (r *Replication) chown(path string) error {
+	if r.asUser == "" {
+		return nil
+	}
+	u, err := user.Lookup(r.asUser)
+	if err != nil {
+		return err
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return os.Chown(path, uid, gid)
+}
+
+// exec1 runs one statement on a fresh connection.
+func exec1(url, stmt string) error {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := db.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("%s: %w", stmt, err)
+	}
+	return nil
+}
+
+// freePort returns a loopback port nobody listens on now.
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// RequireReplication starts a primary and a replica for t, or skips it
+// saying why — fails it under CI=true, where the servers must be there.
+func RequireReplication(t testing.TB) *Replication {
+	t.Helper()
+	r, err := StartReplication(t)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("a PostgreSQL primary and replica are required under CI: %v", err)
+		}
+		t.Skipf("no PostgreSQL primary and replica for this test: %v", err)
+	}
+	return r
+}
