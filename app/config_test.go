@@ -199,3 +199,27 @@ func TestUploadsConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestReplicasConfig(t *testing.T) {
+	load := func(env map[string]string) (Config, error) {
+		return LoadConfig(func(k string) string { return env[k] }, nil)
+	}
+	cfg, err := load(nil)
+	if err != nil || len(cfg.Replicas.URLs) != 0 || cfg.Replicas.MaxLag != 5*time.Second || cfg.Replicas.Every != time.Second {
+		t.Errorf("defaults: %+v (%v), want no replicas, 5s lag, checked every 1s", cfg.Replicas, err)
+	}
+	cfg, err = load(map[string]string{
+		"HIROBA_DATABASE_REPLICA_URLS": " postgres://r1:5432/hiroba , ,postgres://r2:5432/hiroba",
+		"HIROBA_REPLICA_MAX_LAG":       "2s",
+		"HIROBA_REPLICA_CHECK":         "250ms",
+	})
+	if err != nil || strings.Join(cfg.Replicas.URLs, " ") != "postgres://r1:5432/hiroba postgres://r2:5432/hiroba" ||
+		cfg.Replicas.MaxLag != 2*time.Second || cfg.Replicas.Every != 250*time.Millisecond {
+		t.Errorf("two replicas: %+v (%v)", cfg.Replicas, err)
+	}
+	for _, bad := range []map[string]string{{"HIROBA_REPLICA_MAX_LAG": "0s"}, {"HIROBA_REPLICA_CHECK": "often"}} {
+		if _, err := load(bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}

@@ -102,3 +102,24 @@ func TestRememberedKeysStayBounded(t *testing.T) {
 		t.Error("a page from before the keys were forgotten was served")
 	}
 }
+
+// A page read from a replica may lack a write this instance has already
+// heard of: it is not kept when something it shows changed after ReadAsOf,
+// and is kept when nothing did.
+func TestAPageReadFromABehindReplicaIsNotKept(t *testing.T) {
+	c := New(time.Hour, 1<<20)
+	c.Invalidate([]string{"thread:1"})
+	began := c.Begin() // after the invalidation: by the count alone, fresh
+	behind := page("stale thread 1", "thread:1")
+	behind.ReadAsOf = time.Now().Add(-5 * time.Second)
+	c.Put("thread 1", began, behind)
+	if _, ok := c.Get("thread 1", time.Now()); ok {
+		t.Error("a page read from a replica behind a write heard since was kept")
+	}
+	other := page("thread 2", "thread:2")
+	other.ReadAsOf = time.Now().Add(-5 * time.Second)
+	c.Put("thread 2", began, other)
+	if _, ok := c.Get("thread 2", time.Now()); !ok {
+		t.Error("a page read from a replica was not kept although nothing it shows changed")
+	}
+}
