@@ -92,6 +92,12 @@ type Config struct {
 	MetricsToken string
 	// Live bounds the live events of thread pages (HIROBA_SSE_*).
 	Live LiveConfig
+	// ShutdownDrain is how long a stopping instance keeps serving while
+	// /readyz says it is draining (HIROBA_SHUTDOWN_DRAIN, default 0): long
+	// enough for the load balancer's health check to take it out, so no
+	// request is sent to a closing port. Behind a load balancer, set it
+	// to the check's interval × fall, plus a little.
+	ShutdownDrain time.Duration
 
 	// mailNow is the mailer's clock; tests in this package set it.
 	mailNow func() time.Time
@@ -152,6 +158,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	}
 	if c.Live, err = liveFromEnv(env); err != nil {
 		return Config{}, err
+	}
+	if c.ShutdownDrain, err = time.ParseDuration(env("HIROBA_SHUTDOWN_DRAIN", "0s")); err != nil || c.ShutdownDrain < 0 {
+		return Config{}, fmt.Errorf("app: HIROBA_SHUTDOWN_DRAIN: want a duration such as 3s or 0")
 	}
 	if c.Replicas, err = replicasFromEnv(env); err != nil {
 		return Config{}, err

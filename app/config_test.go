@@ -223,3 +223,25 @@ func TestReplicasConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestShutdownDrainConfig(t *testing.T) {
+	for value, want := range map[string]time.Duration{"": 0, "3s": 3 * time.Second} {
+		cfg, err := LoadConfig(func(k string) string {
+			if k == "HIROBA_SHUTDOWN_DRAIN" {
+				return value
+			}
+			return ""
+		}, nil)
+		if err != nil || cfg.ShutdownDrain != want {
+			t.Errorf("HIROBA_SHUTDOWN_DRAIN=%q: %v (%v), want %v", value, cfg.ShutdownDrain, err, want)
+		}
+	}
+	if _, err := LoadConfig(func(k string) string {
+		if k == "HIROBA_SHUTDOWN_DRAIN" {
+			return "-1s"
+		}
+		return ""
+	}, nil); err == nil {
+		t.Error("a negative drain accepted")
+	}
+}

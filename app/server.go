@@ -41,6 +41,7 @@ type Server struct {
 	// Streams say how many.
 	Live *live.Hub
 
+	handler *handlers.Handler
 	limiter ratelimit.Limiter
 	pageBus *pagecache.Redis // nil without Redis
 	liveBus live.Bus
@@ -102,7 +103,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *Server, err erro
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, log: log, Store: store, App: app, Mailer: mail, Pages: pages, Uploads: uploads, Live: hub, limiter: limiter, pageBus: bus, liveBus: liveBus}, nil
+	return &Server{cfg: cfg, log: log, Store: store, App: app, Mailer: mail, Pages: pages, Uploads: uploads, Live: hub, handler: h, limiter: limiter, pageBus: bus, liveBus: liveBus}, nil
 }
 
 func newApp(cfg Config, store *models.Store, limiter ratelimit.Limiter, pages *pagecache.Cache, hub *live.Hub, uploads blobs.Store, log *slog.Logger) (*fiber.App, *handlers.Handler, error) {
@@ -222,6 +223,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if s.cfg.ShutdownDrain > 0 {
+		// Still serving, but no longer ready: the load balancer stops
+		// sending requests here before the port closes.
+		s.log.Info("draining before shutting down", slog.Duration("for", s.cfg.ShutdownDrain))
+		s.handler.Drain()
+		time.Sleep(s.cfg.ShutdownDrain)
 	}
 	s.log.Info("shutting down")
 	// Live streams would hold their connections open for half an hour:

@@ -6,6 +6,7 @@ package handlers
 import (
 	"log/slog"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,6 +87,8 @@ type Handler struct {
 	// incidents opens a known issue from a flood (floods.go); nil: the
 	// action is unavailable.
 	incidents incidentOpener
+	// draining is set once the instance is stopping (Drain).
+	draining atomic.Bool
 }
 
 // New builds the handlers over their dependencies.

@@ -29,13 +29,21 @@ func (h *Handler) serveAsset(c *fiber.Ctx) error {
 	return c.Send(asset.Body)
 }
 
+// Drain makes /readyz answer 503 from now on, while every other page is
+// still served: the load balancer takes the instance out before it stops.
+func (h *Handler) Drain() { h.draining.Store(true) }
+
 // healthz says the process is alive.
 func (h *Handler) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// readyz says the process can serve pages: its database answers.
+// readyz says the process can serve pages: its database answers, and it is
+// not draining before a shutdown.
 func (h *Handler) readyz(c *fiber.Ctx) error {
+	if h.draining.Load() {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "draining"})
+	}
 	// A short deadline of its own: a load balancer must hear "not ready"
 	// before its own check times out, even when the database hangs.
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
