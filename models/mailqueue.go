@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
+
+	"hiroba/migrations"
 )
 
 // Mail is one email waiting in, or sent from, the queue. Sending happens
 // outside of requests; the queue lives in the database so that nothing is
 // lost when the process stops.
 //
-// Claiming a row is a conditional UPDATE that both PostgreSQL and SQLite run
-// the same way, so the queue has no dialect-specific code.
+// Claiming rows is one UPDATE … RETURNING on both databases; PostgreSQL
+// adds a locking clause (see ClaimMail).
 type Mail struct {
 	ID      int64
 	UserID  *int64
@@ -43,38 +46,60 @@ func (s *Store) EnqueueMail(ctx context.Context, m *Mail) error {
 
 // ClaimMail takes up to limit messages that are due, for lease: until then
 // no other sender picks them. A claim counts as an attempt, so a sender that
-// dies mid-send still moves the message towards its backoff. Each row is
-// claimed by an UPDATE that only succeeds while nobody else holds it, so
-// several instances sharing the database never send the same message twice
-// at once.
+// dies mid-send still moves the message towards its backoff.
+//
+// A claim is one statement. On PostgreSQL the rows it picks are locked with
+// SKIP LOCKED, so instances sharing the database never wait on each other
+// and never take the same message: each passes over rows another is
+// claiming and takes the next due ones. A row another instance claimed and
+// committed meanwhile is checked again under the lock and left alone, its
+// lease no longer expired. (Without the lock, a second claim would wait for
+// the first and then take the same rows again: only the outer id test is
+// checked again after the wait.) SQLite has one writer at a time, so the
+// same statement without the locking clause is already atomic.
 func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Mail, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
 	now = now.UTC()
-	db := s.db.WithContext(ctx)
-	var ids []int64
-	err := db.Model(&Mail{}).
-		Where("sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", now, now).
-		Order("next_attempt_at, id").Limit(limit).Pluck("id", &ids).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: find due mail: %w", err)
+	lock := ""
+	if s.dialect == migrations.Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var claimed []Mail
-	for _, id := range ids {
-		res := db.Exec(`UPDATE mail_queue SET claimed_until = ?, attempts = attempts + 1
-			WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)`,
-			now.Add(lease), id, now)
-		if res.Error != nil {
-			return claimed, fmt.Errorf("models: claim mail %d: %w", id, res.Error)
+	err := s.db.WithContext(ctx).Raw(`UPDATE mail_queue SET claimed_until = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM mail_queue
+			WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+			  AND (claimed_until IS NULL OR claimed_until < ?)
+			ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
+		RETURNING *`, now.Add(lease), now, now, limit).Scan(&claimed).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: claim mail: %w", err)
+	}
+	// RETURNING gives rows in no promised order; senders take the oldest
+	// due first.
+	sort.Slice(claimed, func(i, j int) bool {
+		a, b := claimed[i], claimed[j]
+		if !a.NextAttemptAt.Equal(b.NextAttemptAt) {
+			return a.NextAttemptAt.Before(b.NextAttemptAt)
 		}
-		if res.RowsAffected == 0 {
-			continue // another sender took it
-		}
-		var m Mail
-		if err := db.Take(&m, id).Error; err != nil {
-			return claimed, fmt.Errorf("models: load mail %d: %w", id, err)
-		}
-		claimed = append(claimed, m)
+		return a.ID < b.ID
+	})
+	for i := range claimed {
+		claimed[i].utc()
 	}
 	return claimed, nil
+}
+
+// utc puts the message's times in UTC, however the driver read them back.
+func (m *Mail) utc() {
+	m.NextAttemptAt, m.CreatedAt = m.NextAttemptAt.UTC(), m.CreatedAt.UTC()
+	for _, t := range []**time.Time{&m.ClaimedUntil, &m.SentAt, &m.FailedAt} {
+		if *t != nil {
+			u := (**t).UTC()
+			*t = &u
+		}
+	}
 }
 
 // MailSent records a delivery.
