@@ -38,15 +38,14 @@ const (
 )
 
 type cluster struct {
-	work             string // logs, configuration, uploads; removed with the test
-	pg               pgTools
-	primary, replica *pgServer
-	redis            *redisServer
-	idp              *mockoidc.MockOIDC
-	bin              string
-	instances        []*instance
-	lb               *haproxy
-	base             string // the forum, through HAProxy
+	work      string // logs, configuration, uploads; removed with the test
+	pg        *servicetest.Replication
+	redis     *redisServer
+	idp       *mockoidc.MockOIDC
+	bin       string
+	instances []*instance
+	lb        *haproxy
+	base      string // the forum, through HAProxy
 
 	mu       sync.Mutex
 	cleanups []func()
@@ -99,18 +98,13 @@ func startCluster(t *testing.T) *cluster {
 	t.Helper()
 	haproxyBin := requireTool(t, haproxyStatus, "haproxy", "Debian: apt-get install haproxy; .ci/run installs it")
 	redisBin := requireTool(t, redisStatus, "redis-server", "Debian: apt-get install redis-server")
-	pg, err := findPostgres()
-	if err != nil {
-		missing(t, pgStatus, "PostgreSQL server programs: "+err.Error())
-	}
-
 	began := time.Now()
 	step := began
 	timing := func(what string) {
 		t.Logf("%-28s %v", what, time.Since(step).Round(time.Millisecond))
 		step = time.Now()
 	}
-	c := &cluster{work: t.TempDir(), pg: pg}
+	c := &cluster{work: t.TempDir()}
 	t.Cleanup(func() { c.stop(t) })
 
 	// The build is the slowest step: it runs while the servers start.
@@ -122,42 +116,13 @@ func startCluster(t *testing.T) *cluster {
 	}()
 	c.cleanup(func() { <-built })
 
-	pgWork, err := pg.workDir()
+	pg, err := servicetest.StartReplication(t)
 	if err != nil {
-		t.Fatal(err)
+		missing(t, pgStatus, "a PostgreSQL primary and replica: "+err.Error())
 	}
-	c.cleanup(func() { os.RemoveAll(pgWork) })
-	if c.primary, err = initPrimary(pg, pgWork, freePort(t)); err != nil {
-		t.Fatal(err)
-	}
-	c.logFile("PostgreSQL primary", func() string { return c.primary.logPath })
-	if err := c.primary.start(); err != nil {
-		t.Fatal(err)
-	}
-	c.cleanup(func() { _ = c.primary.stop("immediate") })
-	if c.replica, err = cloneReplica(c.primary, freePort(t)); err != nil {
-		t.Fatal(err)
-	}
-	c.logFile("PostgreSQL replica", func() string { return c.replica.logPath })
-	if err := c.replica.start(); err != nil {
-		t.Fatal(err)
-	}
-	c.cleanup(func() { _ = c.replica.stop("immediate") })
-	ctx, cancel := pgCtx()
-	err = pgExec(ctx, c.primary.url("postgres"), "CREATE DATABASE hiroba")
-	cancel()
-	if err != nil {
-		t.Fatalf("create database hiroba: %v", err)
-	}
-	err = waitFor(20*time.Second, func() error {
-		ctx, cancel := pgCtx()
-		defer cancel()
-		var status string
-		return pgQueryRow(ctx, c.replica.url("hiroba"), "SELECT status FROM pg_stat_wal_receiver", nil, &status)
-	})
-	if err != nil {
-		t.Fatalf("the replica does not stream database hiroba: %v", err)
-	}
+	c.pg = pg
+	c.logFile("PostgreSQL primary", func() string { return pg.PrimaryLog })
+	c.logFile("PostgreSQL replica", func() string { return pg.ReplicaLog })
 	pgStatus.Ran()
 	timing("PostgreSQL primary+replica")
 
@@ -184,7 +149,7 @@ func startCluster(t *testing.T) *cluster {
 	}
 	timing("go build (waited for)")
 	migrate := exec.Command(c.bin, "migrate")
-	migrate.Env = instanceEnv("127.0.0.1:0", map[string]string{"HIROBA_DATABASE_URL": c.primary.url("hiroba")})
+	migrate.Env = instanceEnv("127.0.0.1:0", map[string]string{"HIROBA_DATABASE_URL": c.pg.PrimaryURL})
 	if out, err := migrate.CombinedOutput(); err != nil {
 		t.Fatalf("hiroba migrate: %v\n%s", err, out)
 	}
@@ -194,8 +159,8 @@ func startCluster(t *testing.T) *cluster {
 	uploads := filepath.Join(c.work, "uploads")
 	oidc := c.idp.Config()
 	settings := map[string]string{
-		"HIROBA_DATABASE_URL":          c.primary.url("hiroba"),
-		"HIROBA_DATABASE_REPLICA_URLS": c.replica.url("hiroba"),
+		"HIROBA_DATABASE_URL":          c.pg.PrimaryURL,
+		"HIROBA_DATABASE_REPLICA_URLS": c.pg.ReplicaURL,
 		"HIROBA_REPLICA_MAX_LAG":       replicaMaxLag.String(),
 		"HIROBA_REPLICA_CHECK":         replicaCheck.String(),
 		"HIROBA_REDIS_URL":             c.redis.url(),

@@ -173,7 +173,7 @@ func testKillUnderLoad(t *testing.T, c *cluster) {
 	}
 	ctx, cancel := pgCtx()
 	defer cancel()
-	stored, err := postSources(ctx, c.primary.url("hiroba"), ids)
+	stored, err := postSources(ctx, c.pg.PrimaryURL, ids)
 	if err != nil {
 		t.Fatal(err)
 	}

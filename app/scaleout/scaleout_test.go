@@ -79,7 +79,7 @@ func testWriteReadEverywhere(t *testing.T, c *cluster) {
 		defer cancel()
 		var title string
 		var posts int
-		err := pgQueryRow(ctx, c.replica.url("hiroba"),
+		err := pgQueryRow(ctx, c.pg.ReplicaURL,
 			"SELECT t.title, (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND p.source = $2) FROM threads t WHERE t.id = $1",
 			[]any{q.id, q.body}, &title, &posts)
 		if err == nil && (title != q.title || posts != 1) {
@@ -101,7 +101,7 @@ func testReadYourWrites(t *testing.T, c *cluster) {
 	if c.author == nil {
 		t.Fatal("needs the author and question of the first subtest, which failed")
 	}
-	replica := c.replica.url("hiroba")
+	replica := c.pg.ReplicaURL
 	ctx, cancel := pgCtx()
 	defer cancel()
 	if err := pgExec(ctx, replica, "SELECT pg_wal_replay_pause()"); err != nil {
@@ -197,7 +197,7 @@ func testReplicaStopStart(t *testing.T, c *cluster) {
 		target = c.base + c.question.path
 	}
 	instances := c.live()
-	label := loopback(c.replica.port)
+	label := c.pg.ReplicaAddr
 	read := func(n int) (failed []string) {
 		for range n {
 			p, err := fetch(reader.step, target)
@@ -255,7 +255,7 @@ func testReplicaStopStart(t *testing.T, c *cluster) {
 		t.Fatalf("before stopping it, the replica is not in rotation on every instance: %v", err)
 	}
 
-	if err := c.replica.stop("fast"); err != nil {
+	if err := c.pg.StopReplica(); err != nil {
 		t.Fatal(err)
 	}
 	stopped := time.Now()
@@ -288,7 +288,7 @@ func testReplicaStopStart(t *testing.T, c *cluster) {
 	}
 	t.Logf("replica stopped: %d reads failed in the first %v (%v), none after", len(early), healthPeriod, early)
 
-	if err := c.replica.start(); err != nil {
+	if err := c.pg.StartReplica(); err != nil {
 		t.Fatal(err)
 	}
 	started := time.Now()

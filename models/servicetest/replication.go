@@ -23,8 +23,11 @@ import (
 // made for one test: servers the test may pause, stop and start without
 // touching the machine's PostgreSQL.
 type Replication struct {
-	PrimaryURL string // database hiroba on the primary
-	ReplicaURL string // the same database, on the replica
+	PrimaryURL  string // database hiroba on the primary
+	ReplicaURL  string // the same database, on the replica
+	ReplicaAddr string // the replica's host:port
+	// The servers' logs, to show when a test fails.
+	PrimaryLog, ReplicaLog string
 
 	bin     string
 	dir     string
@@ -87,6 +90,7 @@ func StartReplication(t testing.TB) (*Replication, error) {
 	primaryPort, replicaPort := freePort(t), freePort(t)
 	primary := filepath.Join(r.dir, "primary")
 	r.replica = filepath.Join(r.dir, "replica")
+	r.PrimaryLog, r.ReplicaLog = primary+".log", r.replica+".log"
 	if err := r.mkdir(primary); err != nil {
 		return nil, err
 	}
@@ -97,8 +101,11 @@ func StartReplication(t testing.TB) (*Replication, error) {
 	if out, err := r.run("initdb", "-D", primary, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"); err != nil {
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
+	// fsync off: tests stop the servers, never the machine. WAL is kept
+	// for a replica stopped a while; connections for several instances.
 	conf := fmt.Sprintf("port = %d\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n"+
-		"wal_level = replica\nmax_wal_senders = 5\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n", primaryPort, r.dir)
+		"wal_level = replica\nmax_wal_senders = 5\nwal_keep_size = '256MB'\nmax_connections = 200\nshared_buffers = '32MB'\n"+
+		"fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n", primaryPort, r.dir)
 	if err := r.appendConf(primary, conf); err != nil {
 		return nil, err
 	}
@@ -120,9 +127,19 @@ func StartReplication(t testing.TB) (*Replication, error) {
 	if err := r.StartReplica(); err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() { _ = r.StopReplica() })
+	t.Cleanup(func() { _, _ = r.run("pg_ctl", "-D", r.replica, "-m", "immediate", "-w", "stop") })
 	r.PrimaryURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/hiroba?sslmode=disable", primaryPort)
-	r.ReplicaURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/hiroba?sslmode=disable", replicaPort)
+	r.ReplicaAddr = fmt.Sprintf("127.0.0.1:%d", replicaPort)
+	r.ReplicaURL = "postgres://postgres@" + r.ReplicaAddr + "/hiroba?sslmode=disable"
+	// Streaming, and with the database: ready for what the test writes.
+	deadline := time.Now().Add(30 * time.Second)
+	for status, _ := query1(r.ReplicaURL, "SELECT status FROM pg_stat_wal_receiver"); status != "streaming"; status, _ = query1(r.ReplicaURL, "SELECT status FROM pg_stat_wal_receiver") {
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(r.ReplicaLog)
+			return nil, fmt.Errorf("the replica does not stream from the primary after 30s:\n%s", log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	return r, nil
 }
 
@@ -137,9 +154,9 @@ func (r *Replication) ResumeReplay() error {
 	return exec1(r.ReplicaURL, "SELECT pg_wal_replay_resume()")
 }
 
-// StopReplica shuts the replica down at once.
+// StopReplica shuts the replica down (mode fast: its sessions are ended).
 func (r *Replication) StopReplica() error {
-	if out, err := r.run("pg_ctl", "-D", r.replica, "-m", "immediate", "-w", "stop"); err != nil {
+	if out, err := r.run("pg_ctl", "-D", r.replica, "-m", "fast", "-w", "-t", "60", "stop"); err != nil {
 		return fmt.Errorf("stop the replica: %w\n%s", err, out)
 	}
 	return nil
@@ -217,6 +234,20 @@ func exec1(url, stmt string) error {
 		return fmt.Errorf("%s: %w", stmt, err)
 	}
 	return nil
+}
+
+// query1 reads one text value on a fresh connection.
+func query1(url, query string) (string, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var v string
+	err = db.QueryRowContext(ctx, query).Scan(&v)
+	return v, err
 }
 
 // freePort returns a loopback port nobody listens on now.
