@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"gorm.io/gorm/clause"
 )
 
 // DefaultCategories are created on first start; admins may edit them later.
@@ -48,7 +50,9 @@ func (s *Store) EnsureDefaultCategories(ctx context.Context) error {
 			c.Position = i + 1
 			cats[i] = c
 		}
-		if err := tx.db.Create(&cats).Error; err != nil {
+		// Instances starting together over a new database all count none:
+		// whichever inserts second finds the slugs taken, and is done.
+		if err := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&cats).Error; err != nil {
 			return fmt.Errorf("models: create default categories: %w", err)
 		}
 		tx.touch(KeyCategories, KeyHome)

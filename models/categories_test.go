@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"hiroba/models"
+	"hiroba/models/modeltest"
 )
 
 // TestCategoryAdministration covers what the pages cannot see: only admins
@@ -136,4 +137,39 @@ func TestMoveCategory(t *testing.T) {
 			t.Errorf("moving a category that is not there: %v", err)
 		}
 	})
+}
+
+// Instances starting at once over a new database each make sure the default
+// categories exist: none fails, and there is one of each.
+func TestDefaultCategoriesSurviveInstancesStartingTogether(t *testing.T) {
+	url := modeltest.PostgresSchemaURL(t)
+	ctx := context.Background()
+	var stores []*models.Store
+	for range 4 {
+		s, err := models.Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
+	}
+	if _, err := stores[0].Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, len(stores))
+	for _, s := range stores {
+		go func() { errs <- s.EnsureDefaultCategories(ctx) }()
+	}
+	for range stores {
+		if err := <-errs; err != nil {
+			t.Errorf("an instance starting beside others: %v", err)
+		}
+	}
+	cats, err := stores[0].Categories(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cats) != len(models.DefaultCategories) {
+		t.Errorf("%d categories after four instances started, want %d", len(cats), len(models.DefaultCategories))
+	}
 }
