@@ -116,13 +116,11 @@ func startCluster(t *testing.T) *cluster {
 	}()
 	c.cleanup(func() { <-built })
 
-	pg, err := servicetest.StartReplication(t)
+	pg, err := servicetest.StartReplicationUnder(t, c.cleanup)
 	if err != nil {
 		missing(t, pgStatus, "a PostgreSQL primary and replica: "+err.Error())
 	}
 	c.pg = pg
-	c.logFile("PostgreSQL primary", func() string { return pg.PrimaryLog })
-	c.logFile("PostgreSQL replica", func() string { return pg.ReplicaLog })
 	pgStatus.Ran()
 	timing("PostgreSQL primary+replica")
 

@@ -63,8 +63,17 @@ func versionOf(initdb string) int {
 // pg_basebackup -R into a replica streaming from it on another port, and
 // waits until the replica has the database. Both stop when the test ends.
 // It returns an error (for the caller to skip or fail on) when the server
-// programs are missing.
+// programs are missing. When the test has failed, the servers' logs are
+// shown before they are removed.
 func StartReplication(t testing.TB) (*Replication, error) {
+	t.Helper()
+	return StartReplicationUnder(t, t.Cleanup)
+}
+
+// StartReplicationUnder is StartReplication whose servers are stopped and
+// removed by the cleanups it registers with cleanup, for a harness that
+// stops things in an order of its own.
+func StartReplicationUnder(t testing.TB, cleanup func(func())) (*Replication, error) {
 	t.Helper()
 	bin, err := PostgresBin()
 	if err != nil {
@@ -82,7 +91,12 @@ func StartReplication(t testing.TB) (*Replication, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() { _ = os.RemoveAll(r.dir) })
+	cleanup(func() {
+		if t.Failed() {
+			r.showLogs()
+		}
+		_ = os.RemoveAll(r.dir)
+	})
 	// The servers write their logs and sockets here.
 	if err := r.chown(r.dir); err != nil {
 		return nil, err
@@ -105,14 +119,14 @@ func StartReplication(t testing.TB) (*Replication, error) {
 	// for a replica stopped a while; connections for several instances.
 	conf := fmt.Sprintf("port = %d\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n"+
 		"wal_level = replica\nmax_wal_senders = 5\nwal_keep_size = '256MB'\nmax_connections = 200\nshared_buffers = '32MB'\n"+
-		"fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n", primaryPort, r.dir)
+		"fsync = off\nfull_page_writes = off\n", primaryPort, r.dir)
 	if err := r.appendConf(primary, conf); err != nil {
 		return nil, err
 	}
 	if err := r.start(primary); err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() { _, _ = r.run("pg_ctl", "-D", primary, "-m", "immediate", "-w", "stop") })
+	cleanup(func() { _, _ = r.run("pg_ctl", "-D", primary, "-m", "immediate", "-w", "stop") })
 	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", primaryPort)
 	if err := exec1(admin, "CREATE DATABASE hiroba"); err != nil {
 		return nil, err
@@ -127,7 +141,7 @@ func StartReplication(t testing.TB) (*Replication, error) {
 	if err := r.StartReplica(); err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() { _, _ = r.run("pg_ctl", "-D", r.replica, "-m", "immediate", "-w", "stop") })
+	cleanup(func() { _, _ = r.run("pg_ctl", "-D", r.replica, "-m", "immediate", "-w", "stop") })
 	r.PrimaryURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/hiroba?sslmode=disable", primaryPort)
 	r.ReplicaAddr = fmt.Sprintf("127.0.0.1:%d", replicaPort)
 	r.ReplicaURL = "postgres://postgres@" + r.ReplicaAddr + "/hiroba?sslmode=disable"
@@ -141,6 +155,17 @@ func StartReplication(t testing.TB) (*Replication, error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return r, nil
+}
+
+// showLogs prints the end of each server's log.
+func (r *Replication) showLogs() {
+	for _, path := range []string{r.PrimaryLog, r.ReplicaLog} {
+		b, _ := os.ReadFile(path)
+		if len(b) > 8<<10 {
+			b = b[len(b)-8<<10:]
+		}
+		r.t.Logf("--- %s:\n%s", path, b)
+	}
 }
 
 // PauseReplay stops the replica applying what it receives
