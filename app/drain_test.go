@@ -1,9 +1,7 @@
 package app
 
 import (
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,21 +16,7 @@ import (
 func TestStoppingInstanceDrainsBeforeItCloses(t *testing.T) {
 	cfg := testConfig(t, migrations.SQLite)
 	cfg.ShutdownDrain = 2 * time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	cfg.BaseURL = base
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv, err := New(ctx, cfg, NewLogger(io.Discard, "warn"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	_, base, stop := startStoppable(t, cfg)
 
 	get := func(path string) (int, string) {
 		resp, err := http.Get(base + path)
@@ -47,7 +31,8 @@ func TestStoppingInstanceDrainsBeforeItCloses(t *testing.T) {
 		t.Fatalf("before stopping: /readyz %d %s", code, body)
 	}
 	stopped := time.Now()
-	cancel()
+	stopping := make(chan error, 1)
+	go func() { stopping <- stop(time.Minute) }()
 	time.Sleep(200 * time.Millisecond)
 	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "draining") {
 		t.Errorf("while draining: /readyz %d %s, want 503 draining", code, body)
@@ -55,7 +40,7 @@ func TestStoppingInstanceDrainsBeforeItCloses(t *testing.T) {
 	if code, _ := get("/"); code != http.StatusOK {
 		t.Errorf("while draining: the home page answered %d, want 200", code)
 	}
-	if err := <-done; err != nil {
+	if err := <-stopping; err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(stopped); took < cfg.ShutdownDrain {

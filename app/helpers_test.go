@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"hiroba/migrations"
 	"hiroba/models/modeltest"
@@ -76,4 +78,35 @@ func startServerLogging(t *testing.T, cfg Config, log *slog.Logger) (*Server, st
 		srv.Close()
 	})
 	return srv, base
+}
+
+// startStoppable runs a forum that the test stops itself: stop asks it to
+// and returns what Serve returned, or an error when it is still serving
+// after within.
+func startStoppable(t *testing.T, cfg Config) (srv *Server, base string, stop func(within time.Duration) error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base = "http://" + ln.Addr().String()
+	cfg.BaseURL = base
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv, err = New(ctx, cfg, NewLogger(io.Discard, "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	return srv, base, func(within time.Duration) error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(within):
+			return fmt.Errorf("still serving %v after being told to stop", within)
+		}
+	}
 }

@@ -12,8 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -413,22 +411,7 @@ func TestShuttingDownDoesNotWaitOnStreams(t *testing.T) {
 }
 
 func TestShutdownIsPromptWithOpenStreams(t *testing.T) {
-	cfg := testConfig(t, migrations.SQLite)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	cfg.BaseURL = base
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv, err := New(ctx, cfg, NewLogger(io.Discard, "error"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	_, base, stop := startStoppable(t, testConfig(t, migrations.SQLite))
 	writer := newBrowserClient(t)
 	signInDev(t, writer, base, "bob")
 	_, events, last := liveThread(t, writer, base, "Shut down under readers")
@@ -436,14 +419,8 @@ func TestShutdownIsPromptWithOpenStreams(t *testing.T) {
 	st.replies(t, 5*time.Second)
 
 	start := time.Now()
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the server still waits on a live stream 10s after being told to stop")
+	if err := stop(10 * time.Second); err != nil {
+		t.Fatalf("with a live stream open: %v", err)
 	}
 	t.Logf("stopped in %v with a stream open", time.Since(start))
 	st.ended(t, time.Second, "metoo", "banner")
