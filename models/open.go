@@ -3,8 +3,11 @@ package models
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"hiroba/models/database"
 )
@@ -65,4 +68,29 @@ func (s *Store) AfterQuery(name string, fn func(sql, table string)) error {
 		return err
 	}
 	return s.db.Callback().Row().After("gorm:row").Register(name, report)
+}
+
+// CountStatements adds one to count for every statement the store sends
+// from now on, reads and writes alike, the search engine's own included
+// (it goes around GORM's callbacks but not its logger); BEGIN and COMMIT
+// are not counted. It is for benchmarks that report statements per page,
+// and must be called before the store serves anything: every session
+// copies the logger it replaces when it starts.
+func (s *Store) CountStatements(count *atomic.Int64) {
+	s.db.Logger = countingLogger{Interface: s.db.Logger, count: count}
+}
+
+// countingLogger counts the statements GORM traces and passes them on.
+type countingLogger struct {
+	logger.Interface
+	count *atomic.Int64
+}
+
+func (l countingLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return countingLogger{Interface: l.Interface.LogMode(level), count: l.count}
+}
+
+func (l countingLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	l.count.Add(1)
+	l.Interface.Trace(ctx, begin, fc, err)
 }

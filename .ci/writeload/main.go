@@ -40,6 +40,7 @@ func main() {
 	duration := flag.Duration("duration", 20*time.Second, "how long replies are sent")
 	readers := flag.Int("readers", 8, "reader connections loading thread pages beside the writers")
 	threads := flag.String("threads", "", "comma-separated thread ids to reply to and read")
+	started := flag.String("started", "", "a file made once the accounts have signed in; the replies start when it is removed, so a script can start its clocks between")
 	flood := flag.Bool("flood", false, "the flood instead (see flood.go): questions and me-toos from new accounts on every -bases instance while -streams live readers watch -incident")
 	bases := flag.String("bases", "", "with -flood: comma-separated instances")
 	questions := flag.Int("questions", 1000, "with -flood: new questions")
@@ -71,13 +72,13 @@ func main() {
 		fmt.Printf("ACKED questions=%d metoos=%d incident=%d\n", acked.questions, len(pairs), incident)
 		return
 	}
-	if err := run(*base, *accounts, *rate, *inflight, *duration, *readers, *threads); err != nil {
+	if err := run(*base, *accounts, *rate, *inflight, *duration, *readers, *threads, *started); err != nil {
 		fmt.Fprintln(os.Stderr, "writeload:", err)
 		os.Exit(1)
 	}
 }
 
-func run(base string, accounts int, rate float64, inflight int, duration time.Duration, readers int, threadList string) error {
+func run(base string, accounts int, rate float64, inflight int, duration time.Duration, readers int, threadList, started string) error {
 	u, err := url.Parse(base)
 	if err != nil || u.Hostname() != "127.0.0.1" {
 		return fmt.Errorf("-base must be an http address on 127.0.0.1, not %q", base)
@@ -114,6 +115,11 @@ func run(base string, accounts int, rate float64, inflight int, duration time.Du
 		return err
 	}
 
+	if started != "" {
+		if err := waitForGo(started); err != nil {
+			return err
+		}
+	}
 	stop := make(chan struct{})
 	var readWG sync.WaitGroup
 	readLat := make([][]time.Duration, readers)
@@ -405,4 +411,17 @@ func formatStatuses(m map[string]int) string {
 		parts = append(parts, fmt.Sprintf("%s: %d", k, m[k]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// waitForGo makes the file and waits until it is removed.
+func waitForGo(file string) error {
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+	}
+	return fmt.Errorf("-started: %s was not removed within a minute", file)
 }
