@@ -124,11 +124,18 @@ func (h *Handler) cacheAnonymous(c *fiber.Ctx) error {
 	p.Keys, p.Declared = c.Locals(pageKeysLocal).([]string)
 	h.pages.Put(key, began, p)
 	c.Set(fiber.HeaderETag, p.ETag)
+	c.Set(fiber.HeaderCacheControl, sharedPage)
 	return nil
 }
 
+// sharedPage lets browsers and a CDN in front keep an anonymous page, but
+// only to ask again with its ETag each time (a 304 from the page cache is
+// cheap): a write must reach every visitor at once, not after a max-age.
+const sharedPage = "public, no-cache"
+
 func (h *Handler) sendCached(c *fiber.Ctx, p pagecache.Page) error {
 	c.Set(fiber.HeaderETag, p.ETag)
+	c.Set(fiber.HeaderCacheControl, sharedPage)
 	if c.Get(fiber.HeaderIfNoneMatch) == p.ETag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

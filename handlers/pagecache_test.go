@@ -41,8 +41,15 @@ func TestAnonymousPageCache(t *testing.T) {
 	if first.Status != http.StatusOK || etag == "" {
 		t.Fatalf("first visit: %d, ETag %q", first.Status, etag)
 	}
-	if _, hit := f.served("/"); !hit {
+	kept, hit := f.served("/")
+	if !hit {
 		t.Fatal("the second visit to / was rendered again")
+	}
+	// A CDN or browser may keep it, asking again with the ETag each time.
+	for _, p := range []page{first, kept} {
+		if cc := p.Header.Get("Cache-Control"); cc != "public, no-cache" {
+			t.Errorf("an anonymous page says Cache-Control %q, want public, no-cache", cc)
+		}
 	}
 	// Revalidation costs nothing.
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -56,7 +63,11 @@ func TestAnonymousPageCache(t *testing.T) {
 	b.signIn("hana")
 	b.get("/new")
 	b.post("/new", url.Values{"category": {"2"}, "title": {"Cached page question"}, "body": {"x"}})
-	expect(t, b.get("/"), http.StatusOK, "Cached page question")
+	mine := b.get("/")
+	expect(t, mine, http.StatusOK, "Cached page question")
+	if cc := mine.Header.Get("Cache-Control"); strings.Contains(cc, "public") {
+		t.Errorf("a signed-in page says Cache-Control %q: a shared cache could keep it", cc)
+	}
 	expect(t, f.browser().get("/"), http.StatusOK, "Cached page question")
 	if p := f.browser().do(req); p.Status != http.StatusOK {
 		t.Errorf("If-None-Match with the ETag of the page before the question: %d, want 200", p.Status)
