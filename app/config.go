@@ -179,6 +179,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
+	if err := c.checkReplicas(); err != nil {
+		return Config{}, err
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
@@ -222,6 +225,24 @@ func replicasFromEnv(env func(key, def string) string) (models.ReplicaConfig, er
 		*d.to = v
 	}
 	return rc, nil
+}
+
+// checkReplicas refuses replicas the database cannot have, before anything
+// is opened or migrated: a SQLite file has none, and a replica is a
+// PostgreSQL server.
+func (c Config) checkReplicas() error {
+	if len(c.Replicas.URLs) == 0 {
+		return nil
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("app: HIROBA_DATABASE_REPLICA_URLS needs HIROBA_DATABASE_URL to be the PostgreSQL primary (postgres://…); a SQLite forum has no replicas: unset HIROBA_DATABASE_REPLICA_URLS")
+	}
+	for _, u := range c.Replicas.URLs {
+		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+			return fmt.Errorf("app: HIROBA_DATABASE_REPLICA_URLS: %q is not a postgres://… URL (separate several with commas)", database.RedactURL(u))
+		}
+	}
+	return nil
 }
 
 // defaultUploads keeps uploads in the folder uploads beside the SQLite

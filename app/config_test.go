@@ -209,6 +209,7 @@ func TestReplicasConfig(t *testing.T) {
 		t.Errorf("defaults: %+v (%v), want no replicas, 5s lag, checked every 1s", cfg.Replicas, err)
 	}
 	cfg, err = load(map[string]string{
+		"HIROBA_DATABASE_URL":          "postgres://primary:5432/hiroba",
 		"HIROBA_DATABASE_REPLICA_URLS": " postgres://r1:5432/hiroba , ,postgres://r2:5432/hiroba",
 		"HIROBA_REPLICA_MAX_LAG":       "2s",
 		"HIROBA_REPLICA_CHECK":         "250ms",
@@ -220,6 +221,19 @@ func TestReplicasConfig(t *testing.T) {
 	for _, bad := range []map[string]string{{"HIROBA_REPLICA_MAX_LAG": "0s"}, {"HIROBA_REPLICA_CHECK": "often"}} {
 		if _, err := load(bad); err == nil {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+	// Refused before anything is opened, saying what to change.
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"HIROBA_DATABASE_REPLICA_URLS": "postgres://r1:5432/hiroba"}, "unset HIROBA_DATABASE_REPLICA_URLS"},
+		{map[string]string{"HIROBA_DATABASE_URL": "postgres://p/hiroba", "HIROBA_DATABASE_REPLICA_URLS": "mysql://u:secret@r1/hiroba"},
+			`"mysql://u:xxxxx@r1/hiroba" is not a postgres://… URL`},
+	} {
+		if _, err := load(c.env); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error saying %s", c.env, err, c.want)
 		}
 	}
 }

@@ -49,7 +49,7 @@ func writePool(w io.Writer, store *models.Store) {
 
 // writeReplicas says where reads went and how far behind each replica is.
 func writeReplicas(w io.Writer, store *models.Store) {
-	primary, replicas, _ := store.ReadStats()
+	primary, replicas := store.ReadStats()
 	vm.WriteCounterUint64(w, `hiroba_db_reads_total{pool="primary"}`, uint64(max(primary, 0)))
 	for _, r := range replicas {
 		name := strconv.Quote(r.Name)

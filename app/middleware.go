@@ -42,8 +42,10 @@ func useMiddleware(app *fiber.App, cfg Config, store *models.Store, m *metrics.M
 	// The deadline wraps the request log, which renders error pages, so an
 	// error page for a signed-in user queries inside a live context.
 	app.Use(withDeadline)
-	// Inside the deadline, whose context it extends.
-	app.Use(readRouting(store, cfg.HTTPS()))
+	if store.HasReplicas() {
+		// Inside the deadline, whose context it extends.
+		app.Use(readRouting(store, cfg.HTTPS()))
+	}
 	app.Use(requestLog(log))
 	app.Use(recover.New())
 	app.Use(securityHeaders(cfg.HTTPS()))

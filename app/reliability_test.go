@@ -30,6 +30,7 @@ import (
 	"hiroba/handlers/ratelimit"
 	"hiroba/migrations"
 	"hiroba/models/modeltest"
+	"hiroba/models/servicetest"
 )
 
 // unavailableText is the start of the page shown while the database is away.
@@ -40,7 +41,10 @@ func TestAcknowledgedWriteSurvivesKill(t *testing.T) {
 		t.Skip("builds and runs the real binary")
 	}
 	t.Parallel()
-	bin := buildForum(t)
+	bin, err := servicetest.BuildForum(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, dialect := range modeltest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
@@ -339,28 +343,6 @@ func requireRedis(t *testing.T, rawURL string) {
 	l.Close()
 }
 
-// buildForum compiles the real binary once for the test.
-func buildForum(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command is needed to build the forum: %v", err)
-	}
-	out, err := exec.Command(goTool, "env", "GOMOD").Output()
-	if err != nil || strings.TrimSpace(string(out)) == "" {
-		t.Fatalf("find the module root: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "hiroba")
-	// Without the symbol table and DWARF the link, most of this build's
-	// time, is quicker; panics still print their stack.
-	build := exec.Command(goTool, "build", "-ldflags=-s -w", "-o", bin, ".")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(out)))
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // forumProcess is the real binary serving on a loopback port.
 type forumProcess struct {
 	cmd    *exec.Cmd
@@ -373,7 +355,7 @@ type forumProcess struct {
 // it answers /healthz. It is killed when the test ends.
 func startForumProcess(t *testing.T, bin, dbURL string) *forumProcess {
 	t.Helper()
-	addr := freeLoopbackAddr(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", servicetest.FreePort(t))
 	p := &forumProcess{base: "http://" + addr, exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve")
 	// Nothing from the environment that could turn on a provider or point
@@ -433,19 +415,6 @@ func (p *forumProcess) kill(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-p.exited
-}
-
-// freeLoopbackAddr finds a port nothing listens on. Another process could
-// take it before the forum does; on a test machine that is rare enough.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
 
 // tcpProxy forwards a loopback port to the database. Stopping it is the

@@ -2,7 +2,6 @@ package app
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,22 +17,21 @@ const freshCookie = "hiroba_fresh"
 
 // readRouting lets the reads of requests that only show things come from
 // the database's replicas, and keeps a browser on the primary for a while
-// after it writes. It does nothing without replicas.
+// after it writes; for a store with replicas.
 func readRouting(store *models.Store, https bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if !store.HasReplicas() {
-			return c.Next()
-		}
-		now := time.Now()
 		showing := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
-		if showing && !wroteRecently(c, now) {
-			c.SetUserContext(models.ReadFromReplica(c.UserContext()))
+		ctx := models.ReadFromPrimary(c.UserContext())
+		if showing && !wroteRecently(c, time.Now()) {
+			ctx = models.ReadFromReplica(c.UserContext())
 		}
+		c.SetUserContext(ctx)
 		err := c.Next()
-		// A form sent, or a sign-in finished (a GET that creates the
-		// session every later page reads).
-		if !showing || strings.HasPrefix(c.Path(), "/auth/") {
-			until := now.Add(store.MaxStaleness())
+		// A form sent (a reply is committed in its batch's own
+		// transaction), or a page that wrote: a sign-in finishing makes
+		// the session every later page reads.
+		if !showing || models.Wrote(ctx) {
+			until := time.Now().Add(store.MaxStaleness())
 			c.Cookie(&fiber.Cookie{
 				Name: freshCookie, Value: strconv.FormatInt(until.UnixMilli(), 10),
 				Path: "/", Expires: until, HTTPOnly: true, Secure: https, SameSite: fiber.CookieSameSiteLaxMode,

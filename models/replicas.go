@@ -32,6 +32,17 @@ func ReadFromReplica(ctx context.Context) context.Context {
 	return database.ReadFromReplica(ctx)
 }
 
+// ReadFromPrimary returns a context whose reads all come from the primary
+// and that still tells whether it wrote (Wrote): for a browser that has
+// just written.
+func ReadFromPrimary(ctx context.Context) context.Context {
+	return database.ReadFromPrimary(ctx)
+}
+
+// Wrote reports whether anything run with ctx (from ReadFromReplica or
+// ReadFromPrimary) wrote to the database.
+func Wrote(ctx context.Context) bool { return database.Wrote(ctx) }
+
 // HasReplicas reports whether the store reads from replicas at all.
 func (s *Store) HasReplicas() bool { return s.replicas != nil }
 
@@ -54,11 +65,10 @@ func (s *Store) MaxStaleness() time.Duration {
 }
 
 // ReadStats returns how many reads the primary served and each replica's
-// figures; ok is false without replicas.
-func (s *Store) ReadStats() (primaryReads int64, replicas []ReplicaStats, ok bool) {
+// figures; nothing without replicas (HasReplicas).
+func (s *Store) ReadStats() (primaryReads int64, replicas []ReplicaStats) {
 	if s.replicas == nil {
-		return 0, nil, false
+		return 0, nil
 	}
-	primaryReads, replicas = s.replicas.Stats()
-	return primaryReads, replicas, true
+	return s.replicas.Stats()
 }

@@ -8,31 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"time"
 )
-
-// buildForum compiles the module's binary into dir.
-func buildForum(dir string) (string, error) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("the go command is needed to build the forum: %w", err)
-	}
-	out, err := exec.Command(goTool, "env", "GOMOD").Output()
-	if err != nil || strings.TrimSpace(string(out)) == "" {
-		return "", fmt.Errorf("find the module root: %v", err)
-	}
-	bin := filepath.Join(dir, "hiroba")
-	// Without the symbol table and DWARF the link, most of this build's
-	// time, is quicker; panics still print their stack.
-	build := exec.Command(goTool, "build", "-ldflags=-s -w", "-o", bin, ".")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(out)))
-	if out, err := build.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %w\n%s", err, out)
-	}
-	return bin, nil
-}
 
 // instance is one `hiroba serve`.
 type instance struct {

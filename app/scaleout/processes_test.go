@@ -7,13 +7,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -92,18 +90,6 @@ func logTail(path string, lines int) string {
 func logHas(path, text string) bool {
 	b, err := os.ReadFile(path)
 	return err == nil && bytes.Contains(b, []byte(text))
-}
-
-// freePort finds a loopback port nothing listens on. Another process could
-// take it before the server does; on a test machine that is rare enough.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func loopback(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }

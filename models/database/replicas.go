@@ -130,7 +130,7 @@ func UseReplicas(db *gorm.DB, cfg ReplicaConfig) (*Replicas, error) {
 func openReplica(raw string) (*replica, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return nil, fmt.Errorf("database: replica URL %q: want postgres://…", redact(raw))
+		return nil, fmt.Errorf("database: replica URL %q: want postgres://…", RedactURL(raw))
 	}
 	// The same driver, through GORM's dialector, as the primary: its
 	// connections speak the same protocol settings.
@@ -151,8 +151,8 @@ func openReplica(raw string) (*replica, error) {
 	return rep, nil
 }
 
-// redact drops a URL's password for messages.
-func redact(raw string) string {
+// RedactURL drops a URL's password, for messages.
+func RedactURL(raw string) string {
 	if u, err := url.Parse(raw); err == nil {
 		return u.Redacted()
 	}
@@ -227,7 +227,7 @@ func (r *Replicas) QueryContext(ctx context.Context, query string, args ...any) 
 		r.out(rep, "unreachable", err)
 		// Nothing was read yet: the primary answers instead, and the rest
 		// of the request reads there too.
-		routeWrote(ctx)
+		routePrimary(ctx, false)
 	}
 	r.primaryReads.Add(1)
 	return r.primary.QueryContext(ctx, query, args...)
@@ -392,6 +392,7 @@ func (r *Replicas) out(rep *replica, why string, err error) {
 type route struct {
 	mu      sync.Mutex
 	primary bool     // the request wrote, or a replica failed it: primary from now on
+	wrote   bool     // the request wrote
 	replica *replica // the replica it reads from, once chosen
 }
 
@@ -401,6 +402,12 @@ type routeKey struct{}
 // may be served by a replica, until something it runs writes.
 func ReadFromReplica(ctx context.Context) context.Context {
 	return context.WithValue(ctx, routeKey{}, &route{})
+}
+
+// ReadFromPrimary returns a context whose reads all go to the primary, and
+// which still tells whether it wrote (Wrote).
+func ReadFromPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, routeKey{}, &route{primary: true})
 }
 
 // MayReadReplica reports whether ctx's reads may still go to a replica.
@@ -414,12 +421,27 @@ func MayReadReplica(ctx context.Context) bool {
 	return !rt.primary
 }
 
+// Wrote reports whether anything ctx ran wrote (or locked) on the primary.
+func Wrote(ctx context.Context) bool {
+	rt, _ := ctx.Value(routeKey{}).(*route)
+	if rt == nil {
+		return false
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.wrote
+}
+
 // routeWrote sends the rest of ctx's reads to the primary: what it wrote
 // is there, and perhaps not yet on any replica.
-func routeWrote(ctx context.Context) {
+func routeWrote(ctx context.Context) { routePrimary(ctx, true) }
+
+// routePrimary sends the rest of ctx's reads to the primary.
+func routePrimary(ctx context.Context, wrote bool) {
 	if rt, _ := ctx.Value(routeKey{}).(*route); rt != nil {
 		rt.mu.Lock()
 		rt.primary = true
+		rt.wrote = rt.wrote || wrote
 		rt.mu.Unlock()
 	}
 }

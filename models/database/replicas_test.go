@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"hiroba/models/database"
+	"hiroba/models/modeltest"
 	"hiroba/models/servicetest"
 )
 
@@ -17,7 +18,7 @@ import (
 // behind or goes away is out of rotation (a read that finds it gone is
 // answered by the primary, without an error); one that returns is back.
 func TestReplicasServePagesAndStepAside(t *testing.T) {
-	rep := servicetest.RequireReplication(t)
+	rep := servicetest.RequireReplication(t, modeltest.Postgres)
 	db, _, err := database.Open(rep.PrimaryURL)
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +153,36 @@ func TestOnlyPlainReadsMayGoToAReplica(t *testing.T) {
 	} {
 		if got := database.IsPlainRead(q); got != want {
 			t.Errorf("IsPlainRead(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+// A request's context tells whether it wrote, whichever server it read
+// from: what decides that the browser reads the primary for a while.
+func TestRoutesTellWhetherTheyWrote(t *testing.T) {
+	rep := servicetest.RequireReplication(t, modeltest.Postgres)
+	db, _, err := database.Open(rep.PrimaryURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = database.Close(db) })
+	if _, err := database.UseReplicas(db, database.ReplicaConfig{URLs: []string{rep.ReplicaURL}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("CREATE TABLE notes (id serial PRIMARY KEY)").Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, route := range []func(context.Context) context.Context{database.ReadFromReplica, database.ReadFromPrimary} {
+		reader, writer := route(context.Background()), route(context.Background())
+		var n int64
+		if err := db.WithContext(reader).Table("notes").Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.WithContext(writer).Exec("INSERT INTO notes DEFAULT VALUES").Error; err != nil {
+			t.Fatal(err)
+		}
+		if database.Wrote(reader) || !database.Wrote(writer) {
+			t.Errorf("a reading context says it wrote: %v; a writing one: %v", database.Wrote(reader), database.Wrote(writer))
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -101,7 +100,7 @@ func StartReplicationUnder(t testing.TB, cleanup func(func())) (*Replication, er
 	if err := r.chown(r.dir); err != nil {
 		return nil, err
 	}
-	primaryPort, replicaPort := freePort(t), freePort(t)
+	primaryPort, replicaPort := FreePort(t), FreePort(t)
 	primary := filepath.Join(r.dir, "primary")
 	r.replica = filepath.Join(r.dir, "replica")
 	r.PrimaryLog, r.ReplicaLog = primary+".log", r.replica+".log"
@@ -275,27 +274,14 @@ func query1(url, query string) (string, error) {
 	return v, err
 }
 
-// freePort returns a loopback port nobody listens on now.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// RequireReplication starts a primary and a replica for t, or skips it
-// saying why — fails it under CI=true, where the servers must be there.
-func RequireReplication(t testing.TB) *Replication {
+// RequireReplication starts a primary and a replica for t, recording on s
+// (the package's PostgreSQL line) that it ran, or why it could not.
+func RequireReplication(t testing.TB, s *Service) *Replication {
 	t.Helper()
 	r, err := StartReplication(t)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("a PostgreSQL primary and replica are required under CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL primary and replica for this test: %v", err)
+		s.Unavailable(t, "a PostgreSQL primary and replica: "+err.Error())
 	}
+	s.Ran()
 	return r
 }
